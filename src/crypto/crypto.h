@@ -1,0 +1,50 @@
+// crypto: the only user of libsodium. Randomness, keyed and plain hashes, secret tokens, password
+// hashing and sealed boxes, each with the libsodium primitive named in its comment.
+//   crypto::Init();                                     // once at start-up (idempotent)
+//   std::string key = crypto::RandomToken(32);          // base32, 160 bits
+//   std::string h = crypto::HashSecret(key);            // store this, never the key
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace pantau::crypto {
+
+// sodium_init(); throws std::runtime_error if the library cannot start (a start-up failure).
+void Init();
+
+// randombytes_buf.
+std::vector<uint8_t> RandomBytes(size_t n);
+
+// `chars` characters of lowercase RFC 4648 base32 (5 bits each) from the CSPRNG.
+// RandomToken(32) = 160 bits: owner keys, panel tokens, device ids, receipt codes.
+std::string RandomToken(size_t chars);
+
+// BLAKE2b-256 (crypto_generichash) of `data`, optionally keyed (key 16..64 bytes).
+std::array<uint8_t, 32> Blake2b256(std::span<const uint8_t> data, std::span<const uint8_t> key = {});
+
+// Keyed hash of an IP address's bytes under a poll's secret, as 32 lowercase hex characters
+// (BLAKE2b-128 keyed). DESIGN.md §4: destroying the key makes these unlinkable.
+std::string KeyedHashHex(std::span<const uint8_t> key, std::span<const uint8_t> data);
+
+// Hash for high-entropy secrets (owner keys, panel tokens): hex BLAKE2b-256 with a fixed domain key.
+// Not for passwords or short codes: use PasswordHash.
+std::string HashSecret(std::string_view secret);
+
+// Constant-time comparison (sodium_memcmp); false if sizes differ.
+bool ConstantTimeEqual(std::string_view a, std::string_view b);
+
+// Argon2id (crypto_pwhash_str, interactive limits) for low-entropy or human-typed secrets
+// (case receipt codes). PasswordHash fails with Internal only if memory cannot be allocated.
+Result<std::string> PasswordHash(std::string_view secret);
+bool PasswordVerify(std::string_view hash, std::string_view secret);
+
+std::string ToHex(std::span<const uint8_t> bytes);
+
+}  // namespace pantau::crypto

@@ -1,0 +1,87 @@
+// GroupCommitter: the single writer of votes. Submissions from any thread queue up; one writer thread
+// takes everything pending as a batch, links each vote into its poll's hash chain, makes the batch
+// durable with one Store::AppendVotes (one fsync), and only then completes each submission. Throughput
+// therefore scales with batch size instead of collapsing to the disk's sync rate.
+//
+//   GroupCommitter committer(store, {}, [&](const auto& batch) { tallies.Apply(batch); });
+//   if (auto s = committer.Start(); !s) ...            // loads every poll's chain tail
+//   committer.Submit(vote, [](Result<LedgerEntry> r) { ... });   // r: the durable entry, or an error
+//   committer.Stop();                                  // drains what is queued, then joins
+//
+// Callbacks and the batch listener run on the writer thread and must be quick (post elsewhere).
+// If AppendVotes fails, every submission of that batch completes with the error (Unavailable), the
+// chain tails stay where they were, and nothing of the batch is acknowledged.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "core/vote.h"
+#include "store/store.h"
+
+namespace pantau::ledger {
+
+class GroupCommitter {
+ public:
+  struct Options {
+    size_t max_batch = 8192;    // votes per durable transaction at most
+    size_t max_queue = 200000;  // pending submissions beyond this are refused (ResourceExhausted)
+  };
+  struct Stats {
+    uint64_t batches = 0;
+    uint64_t votes = 0;
+    uint64_t failed_batches = 0;
+    size_t largest_batch = 0;
+  };
+  using Callback = std::function<void(Result<store::LedgerEntry>)>;
+  using BatchListener = std::function<void(const std::vector<store::LedgerEntry>&)>;
+
+  GroupCommitter(store::Store& store, Options options, BatchListener on_durable_batch = {});
+  ~GroupCommitter();  // Stop()s if still running
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // Loads chain tails and starts the writer thread. Errors from the store are returned.
+  Status Start();
+  // Thread-safe. vote.seq is assigned here. `done` is always called exactly once: on the writer
+  // thread after the batch is durable (or failed), or immediately on the caller's thread with
+  // ResourceExhausted when the queue is full or Unavailable when stopped.
+  void Submit(Vote vote, Callback done);
+  // Completes everything queued, then stops the writer thread. Idempotent.
+  void Stop();
+
+  Stats stats() const;
+  // The current tail of a poll's chain (seq 0 when it has no votes). Thread-safe.
+  store::ChainTail Tail(const PollId& poll) const;
+
+ private:
+  struct Pending {
+    Vote vote;
+    Callback done;
+  };
+  void Run();
+  void CommitBatch(std::vector<Pending>& batch);
+
+  store::Store& store_;
+  Options options_;
+  BatchListener on_durable_batch_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool running_ = false;
+  bool stopping_ = false;
+  std::map<std::string, store::ChainTail> tails_;  // guarded by mu_
+  Stats stats_;                                    // guarded by mu_
+  std::thread writer_;
+};
+
+}  // namespace pantau::ledger
