@@ -38,6 +38,14 @@ inline constexpr EnumTable<AssuranceTier, 3> kAssuranceTierNames{{{
     {AssuranceTier::kVerified, "verified"},
 }}};
 
+// Where a poll is in its life, derived from its window and the current time.
+enum class PollStatus { kScheduled, kOpen, kClosed };
+inline constexpr EnumTable<PollStatus, 3> kPollStatusNames{{{
+    {PollStatus::kScheduled, "scheduled"},
+    {PollStatus::kOpen, "open"},
+    {PollStatus::kClosed, "closed"},
+}}};
+
 struct PollOption {
   int number = 0;          // paslon number (1-based); also the option's id in votes
   std::string name;        // e.g. "Caroll Senduk – Sendy Rumajar"
@@ -63,6 +71,9 @@ struct Poll {
   const PollOption* FindOption(int number) const;
   bool IsOpenAt(Timestamp t) const { return t >= opens_at && t < closes_at; }
   bool IsClosedAt(Timestamp t) const { return t >= closes_at; }
+  PollStatus StatusAt(Timestamp t) const {
+    return t < opens_at ? PollStatus::kScheduled : (t >= closes_at ? PollStatus::kClosed : PollStatus::kOpen);
+  }
 };
 
 inline constexpr size_t kMinOptions = 2;
