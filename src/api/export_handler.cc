@@ -1,6 +1,7 @@
 // Handler for the vote-log export (DESIGN.md §5 with ledger hashes): the owner at any time, everyone
 // after the poll closes. The log is read on a worker thread so a large export never stalls the io
 // thread that serves voters.
+#include <functional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -21,8 +22,9 @@ PollApi::Reply PollApi::ExportVotes(http::RequestContext& ctx) {
         "log suara dapat diunduh publik setelah polling ditutup; pemilik polling dapat mengunduhnya kapan saja",
         "export-not-yet-public"));
 
-  store::Store& store = d_.store;
-  Result<std::string> csv = co_await http::AwaitCallback<std::string>([&store, poll](auto done) {
+  // A named function, not a temporary inside the co_await: g++ 12 destroys non-trivial temporaries
+  // of a co_await full-expression twice (GCC PR 100611).
+  std::function<void(std::function<void(Result<std::string>)>)> start = [&store = d_.store, poll](auto done) {
     std::thread([&store, poll, done = std::move(done)] {
       std::string out = polls::VoteLogHeader();
       auto scanned = store.ScanEntries(poll.id, 1, [&](const store::LedgerEntry& e) {
@@ -32,7 +34,8 @@ PollApi::Reply PollApi::ExportVotes(http::RequestContext& ctx) {
       if (!scanned) return done(std::unexpected(scanned.error()));
       done(std::move(out));
     }).detach();
-  });
+  };
+  Result<std::string> csv = co_await http::AwaitCallback<std::string>(std::move(start));
   if (!csv) co_return std::unexpected(std::move(csv).error());
   co_return http::Response::Csv(http::HttpStatus::ok, std::move(*csv), fmt::format("pantau-{}-votes.csv", id.value()))
       .CacheControl("no-store");

@@ -37,8 +37,11 @@ PollApi::Reply PollApi::CastVote(http::RequestContext& ctx) {
   request.panel_token = std::move(vote.panel_token);
   const std::string previous_device = request.device_id;
 
-  Result<polls::VoteAccepted> accepted = co_await http::AwaitCallback<polls::VoteAccepted>(
-      [&](auto done) { d_.votes.Submit(std::move(request), std::move(done)); });
+  // Named, not a temporary in the co_await (see export_handler.cc: GCC PR 100611).
+  std::function<void(std::function<void(Result<polls::VoteAccepted>)>)> submit = [&](auto done) {
+    d_.votes.Submit(std::move(request), std::move(done));
+  };
+  Result<polls::VoteAccepted> accepted = co_await http::AwaitCallback<polls::VoteAccepted>(std::move(submit));
   if (!accepted) co_return std::unexpected(std::move(accepted).error());
 
   const std::string& id = accepted->entry.vote.poll.value();

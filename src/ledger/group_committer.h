@@ -8,9 +8,14 @@
 //   committer.Submit(vote, [](Result<LedgerEntry> r) { ... });   // r: the durable entry, or an error
 //   committer.Stop();                                  // drains what is queued, then joins
 //
-// Callbacks and the batch listener run on the writer thread and must be quick (post elsewhere).
-// If AppendVotes fails, every submission of that batch completes with the error (Unavailable), the
-// chain tails stay where they were, and nothing of the batch is acknowledged.
+// Callbacks and the batch listener run on the writer thread and must be quick (post elsewhere); they
+// must not call Stop(). An exception escaping one is logged and swallowed so the writer keeps going.
+// If AppendVotes fails, every submission of that batch completes with Unavailable, the chain tails stay
+// where they were (re-read from the store), and nothing of the batch is acknowledged; the next batch
+// continues from the durable tails.
+// Panel tokens: a vote whose panel token another vote of the same batch already spends, or that the
+// store reports unknown or spent, completes with FailedPrecondition ("panel-token-used") and is left
+// out, so one replayed token cannot sink the other votes of its batch.
 #pragma once
 
 #include <condition_variable>
@@ -49,13 +54,16 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // Loads chain tails and starts the writer thread. Errors from the store are returned.
+  // Loads chain tails and starts the writer thread. Errors from the store are returned;
+  // FailedPrecondition when already running. A stopped committer may be started again.
   Status Start();
-  // Thread-safe. vote.seq is assigned here. `done` is always called exactly once: on the writer
-  // thread after the batch is durable (or failed), or immediately on the caller's thread with
-  // ResourceExhausted when the queue is full or Unavailable when stopped.
+  // Thread-safe. vote.seq is ignored: the writer assigns it when linking. `done` is always called
+  // exactly once: on the writer thread after the batch is durable (or failed), or immediately on the
+  // caller's thread with ResourceExhausted when max_queue submissions are pending or Unavailable when
+  // not running (or stopping).
   void Submit(Vote vote, Callback done);
-  // Completes everything queued, then stops the writer thread. Idempotent.
+  // Completes everything queued, then stops the writer thread. Idempotent; a concurrent caller
+  // returns once the first has finished draining.
   void Stop();
 
   Stats stats() const;
@@ -69,6 +77,16 @@ class GroupCommitter {
   };
   void Run();
   void CommitBatch(std::vector<Pending>& batch);
+  // Links `votes` (in order) to the current tails; `tails` receives each poll's advanced tail.
+  std::vector<store::LedgerEntry> LinkAll(std::vector<Vote> votes,
+                                          std::map<std::string, store::ChainTail>& tails) const;
+  Status Append(const std::vector<store::LedgerEntry>& entries);
+  // After a failed batch: takes the tails the store holds (normally the ones kept), so a chain that
+  // moved behind this committer's back (another writer, a commit whose outcome was unknown) heals.
+  void ReloadTails();
+  // Moves out of `batch` (into `refused`) the votes whose panel token is spent: by an earlier vote of
+  // the batch, or (when `ask_store`) according to Store::FindPanelToken.
+  void RefuseSpentPanelTokens(std::vector<Pending>& batch, bool ask_store, std::vector<Pending>& refused);
 
   store::Store& store_;
   Options options_;

@@ -5,6 +5,8 @@
 //   - A call that returns success has made its writes durable (fsync-covered); AppendVotes is the
 //     group-commit sink, one durable transaction per batch.
 //   - Failure leaves stored data unchanged (each call is one transaction).
+//   - Reads see every write that returned before them began; a read never waits for an AppendVotes in
+//     progress (it sees the data as of before that batch).
 //   - Implementations are thread-safe: any thread may call any method. The group committer is the only
 //     writer of votes, so AppendVotes is never called concurrently with itself.
 //   - Secrets (PollSecrets) are returned only by GetPollSecrets.
@@ -45,6 +47,7 @@ struct PollSecrets {
 struct ChainTail {
   uint64_t seq = 0;  // 0 = empty chain
   Hash hash{};       // all zero when empty
+  bool operator==(const ChainTail&) const = default;
 };
 
 struct PanelToken {
@@ -65,23 +68,35 @@ class Store {
   virtual Status UpdatePoll(const Poll& poll) = 0;
 
   // Votes. AppendVotes writes a batch (any mix of polls, each poll's entries in seq order and
-  // continuing its chain) in one durable transaction. It also marks each vote's panel token used
-  // (FailedPrecondition, and nothing written, if one was already used) .
+  // continuing its chain) in one durable transaction, and marks each vote's panel token used. On any
+  // error nothing of the batch is written:
+  //   NotFound            a vote's poll does not exist;
+  //   FailedPrecondition  an entry does not continue its poll's chain (seq != tail + 1, or prev_hash !=
+  //                       the tail's entry_hash), or a vote's panel token is unknown or already used;
+  //   Unavailable         the database could not be written (busy, disk full, I/O error); retry later.
+  // The store checks linkage, not hashes (it does not know the hash function; ledger::ChainVerifier does).
   virtual Status AppendVotes(const std::vector<LedgerEntry>& batch) = 0;
-  // The tail of every poll's chain, for the ledger to continue after a restart.
+  // The tail of every poll's chain, keyed by poll id, for the ledger to continue after a restart.
+  // Polls without votes are absent (their tail is the empty ChainTail).
   virtual Result<std::map<std::string, ChainTail>> LoadChainTails() = 0;
-  // Entry by its hash (receipt lookup); NotFound.
+  // Entry by its hash (receipt lookup); NotFound (also when the hash belongs to another poll).
   virtual Result<LedgerEntry> FindEntry(const PollId& poll, const Hash& entry_hash) = 0;
   // Votes per option number, counted in the store (used at start-up and to cross-check memory).
+  // Options without votes are absent. NotFound when the poll does not exist.
   virtual Result<std::map<int, uint64_t>> CountVotes(const PollId& poll) = 0;
-  // Every device id that has voted in the poll (to enforce one vote per device after a restart).
+  // Every distinct non-empty device id that has voted in the poll (to enforce one vote per device
+  // after a restart), in no particular order. NotFound when the poll does not exist.
   virtual Result<std::vector<std::string>> LoadDeviceIds(const PollId& poll) = 0;
-  // Visits the poll's entries in seq order, from seq `from` (1-based); stops early when the visitor
-  // returns false. Used by export and verify; streams, never loads the whole log.
+  // Visits the poll's entries in seq order, from seq `from` (1-based; 0 is read as 1); stops early when
+  // the visitor returns false. Used by export and verify; streams, never loads the whole log, and sees
+  // one consistent snapshot. The visitor may call any method of this store (including AppendVotes,
+  // whose new entries it will not see). NotFound when the poll does not exist.
   virtual Status ScanEntries(const PollId& poll, uint64_t from,
                              const std::function<bool(const LedgerEntry&)>& visit) = 0;
 
-  // Panel tokens (assurance tier "panel"). AddPanelTokens ignores hashes already present.
+  // Panel tokens (assurance tier "panel"). AddPanelTokens ignores hashes already present (a used token
+  // stays used; InvalidArgument for an empty hash). FindPanelToken yields nullopt when the poll has no
+  // such token. Both: NotFound when the poll does not exist.
   virtual Status AddPanelTokens(const PollId& poll, const std::vector<std::string>& token_hashes) = 0;
   virtual Result<std::optional<PanelToken>> FindPanelToken(const PollId& poll, const std::string& token_hash) = 0;
 };

@@ -1,0 +1,175 @@
+// Ledger benchmarks: the entry hash, the raw store sink by batch size, and group commit into SQLite on
+// a real file (WAL, synchronous=FULL, so every batch waits for an fsync). The database lives in a
+// fresh directory under $PANTAU_BENCH_DIR (default /tmp); results depend on the disk's sync latency.
+//   build/bench/ledger/ledger_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "ledger/chain.h"
+#include "ledger/group_committer.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace pantau {
+namespace {
+
+Vote BenchVote(const PollId& poll, uint64_t n) {
+  Vote v;
+  v.poll = poll;
+  v.time = FromUnixMillis(1'732'090'000'000 + static_cast<int64_t>(n));
+  v.choice = 1 + static_cast<int>(n % 3);
+  v.device_id = "d" + std::to_string(n);
+  v.locus = {"203.0.113.0/24", "9f86d081884c7d659a2feaa0c55ad015", 7713, NetworkClass::kMobile};
+  v.user_agent = {"Chrome Mobile", "Android", DeviceClass::kPhone};
+  v.share_token = "wa1";
+  v.referrer_host = "l.wa.me";
+  return v;
+}
+
+// A fresh database with one poll, removed at the end of the benchmark.
+class BenchDb {
+ public:
+  BenchDb() {
+    const char* base = getenv("PANTAU_BENCH_DIR");
+    std::string pattern = std::string(base ? base : "/tmp") + "/pantau-bench-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    dir_ = pattern;
+    auto opened = store::SqliteStore::Open(dir_ + "/bench.db");
+    if (!opened) throw std::runtime_error(opened.error().ToLogString());
+    store_ = std::move(*opened);
+    Poll poll;
+    poll.id = poll_;
+    poll.title = "bench";
+    poll.options = {{1, "A", ""}, {2, "B", ""}, {3, "C", ""}};
+    if (!store_->CreatePoll(poll, {"h", std::vector<uint8_t>(32, 1)})) throw std::runtime_error("CreatePoll");
+  }
+  ~BenchDb() {
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  store::Store& store() { return *store_; }
+  const PollId& poll() const { return poll_; }
+
+ private:
+  std::string dir_;
+  PollId poll_{"benchpoll0001"};
+  std::unique_ptr<store::SqliteStore> store_;
+};
+
+void BM_EntryHash(benchmark::State& state) {
+  const Vote vote = BenchVote(PollId{"benchpoll0001"}, 7);
+  ledger::Hash prev{};
+  for (auto _ : state) {
+    prev = ledger::EntryHash(prev, vote);
+    benchmark::DoNotOptimize(prev);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EntryHash);
+
+// Store::AppendVotes alone: one durable transaction per call, state.range(0) votes each.
+void BM_AppendVotes(benchmark::State& state) {
+  BenchDb db;
+  const auto batch_size = static_cast<size_t>(state.range(0));
+  store::ChainTail tail;
+  uint64_t n = 0;
+  for (auto _ : state) {
+    std::vector<store::LedgerEntry> batch;
+    for (size_t i = 0; i < batch_size; ++i) {
+      batch.push_back(ledger::Link(tail, BenchVote(db.poll(), n++)));
+      tail = {batch.back().vote.seq, batch.back().entry_hash};
+    }
+    if (!db.store().AppendVotes(batch)) state.SkipWithError("AppendVotes failed");
+  }
+  state.counters["votes/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  state.counters["commits/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_AppendVotes)->Arg(1)->Arg(16)->Arg(256)->Arg(4096)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void ReportCommitter(benchmark::State& state, const ledger::GroupCommitter& committer, uint64_t acked) {
+  const auto stats = committer.stats();
+  state.counters["votes/s"] = benchmark::Counter(static_cast<double>(acked), benchmark::Counter::kIsRate);
+  state.counters["mean_batch"] = stats.batches ? static_cast<double>(stats.votes) / static_cast<double>(stats.batches) : 0;
+  state.counters["largest_batch"] = static_cast<double>(stats.largest_batch);
+  if (stats.failed_batches != 0) state.SkipWithError("a batch failed");
+}
+
+// Closed loop: state.range(0) clients, each submitting one vote and waiting for its acknowledgement
+// before the next (an HTTP handler awaiting its vote). Each iteration: 25 votes per client.
+void BM_GroupCommitClosedLoop(benchmark::State& state) {
+  BenchDb db;
+  ledger::GroupCommitter committer(db.store(), {});
+  if (!committer.Start()) return state.SkipWithError("Start failed");
+  const int clients = static_cast<int>(state.range(0));
+  constexpr int kPerClient = 25;
+  std::atomic<uint64_t> acked{0}, next{0};
+  for (auto _ : state) {
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c)
+      threads.emplace_back([&] {
+        std::mutex mu;
+        std::condition_variable cv;
+        for (int i = 0; i < kPerClient; ++i) {
+          bool done = false, ok = false;
+          committer.Submit(BenchVote(db.poll(), next++), [&](Result<store::LedgerEntry> r) {
+            std::lock_guard lock(mu);
+            done = true;
+            ok = r.has_value();
+            cv.notify_one();
+          });
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return done; });
+          if (ok) ++acked;
+        }
+      });
+    for (auto& t : threads) t.join();
+  }
+  committer.Stop();
+  ReportCommitter(state, committer, acked.load());
+}
+BENCHMARK(BM_GroupCommitClosedLoop)->Arg(1)->Arg(16)->Arg(64)->Arg(256)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Open loop: state.range(0) threads each fire 5000 submissions without waiting (a burst), then the
+// iteration waits for every acknowledgement. Shows the ceiling when batches are as large as allowed.
+void BM_GroupCommitBurst(benchmark::State& state) {
+  BenchDb db;
+  ledger::GroupCommitter committer(db.store(), {});
+  if (!committer.Start()) return state.SkipWithError("Start failed");
+  const int threads_n = static_cast<int>(state.range(0));
+  constexpr int kPerThread = 5000;
+  std::atomic<uint64_t> acked{0}, next{0};
+  for (auto _ : state) {
+    std::mutex mu;
+    std::condition_variable cv;
+    int pending = threads_n * kPerThread;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < threads_n; ++t)
+      threads.emplace_back([&] {
+        for (int i = 0; i < kPerThread; ++i)
+          committer.Submit(BenchVote(db.poll(), next++), [&](Result<store::LedgerEntry> r) {
+            if (r) ++acked;
+            std::lock_guard lock(mu);
+            if (--pending == 0) cv.notify_one();
+          });
+      });
+    for (auto& t : threads) t.join();
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return pending == 0; });
+  }
+  committer.Stop();
+  ReportCommitter(state, committer, acked.load());
+}
+BENCHMARK(BM_GroupCommitBurst)->Arg(1)->Arg(8)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace pantau
+
+BENCHMARK_MAIN();
