@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsodium-dev libfmt-dev libspdlog-dev libcli11-dev libsqlite3-dev sqlite3 libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  wrk nginx-light curl
+  wrk nginx-light curl chromium
 )
 
 missing=()

@@ -113,7 +113,9 @@ int RunServe(const ServeConfig& config) {
 
   const std::string web_root = config.web_root.empty() ? DefaultWebRoot() : config.web_root;
   std::unique_ptr<http::StaticFiles> pages;
-  if (std::filesystem::is_directory(web_root)) pages = std::make_unique<http::StaticFiles>(web_root);
+  // The pages change with each release and are tiny: always revalidate (ETag) rather than cache.
+  if (std::filesystem::is_directory(web_root))
+    pages = std::make_unique<http::StaticFiles>(web_root, http::StaticFiles::Options{.asset_cache_control = "no-cache"});
   else spdlog::warn("web root {} not found; serving the API only", web_root);
   api_ptr = std::make_unique<api::PollApi>(
       api::PollApiDeps{polls, votes, results, store, limiter, events, pages.get()},
@@ -121,8 +123,14 @@ int RunServe(const ServeConfig& config) {
   http::Router router;
   api_ptr->Register(router);
 
-  http::Server server({.io_threads = config.io_threads, .trust_proxy = config.trust_proxy, .handle_signals = true},
-                      router);
+  http::Server::Options server_options{
+      .io_threads = config.io_threads, .trust_proxy = config.trust_proxy, .handle_signals = true};
+  // Candidate photos are https URLs chosen by the poll owner; everything else stays same-origin.
+  server_options.content_security_policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+      "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+      "frame-ancestors 'none'";
+  http::Server server(server_options, router);
   auto port = server.Listen(listen->first, listen->second);
   if (!port) {
     fmt::print(stderr, "serve: cannot listen on {}: {}\n", config.listen, port.error().ToLogString());

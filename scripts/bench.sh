@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# Benchmarks.
+#   scripts/bench.sh ingest [--duration S] [--connections "64 256"] [--threads N] [--warmup S]
+#       Vote ingestion: wrk POSTs votes (bench/load/vote.lua, a fresh device cookie per request) to
+#       `pantau serve --rate-limit 0` and, as a baseline, to nginx answering 204 (bench/load/nginx.conf).
+#       Prints req/s, p50, p99 and non-2xx per target and connection count, the pantau/nginx ratio
+#       against the targets, then checks that the poll's total equals the 201s wrk received.
+#   scripts/bench.sh micro [--filter REGEX] [-- extra benchmark flags]
+#       Runs every Google Benchmark program under build/bench/.
+# Both run scripts/deps.sh and scripts/build.sh first unless --no-build is given; PANTAU_BIN overrides
+# the server binary (default build/src/cli/pantau).
+# Exit status: 0 on success; 1 when a server fails to start, a request fails or the vote count does
+# not match; 2 on bad usage. Missed performance targets are reported, not fatal (they depend on the
+# machine). Everything runs from a temporary directory that is removed, servers included, on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+mode="${1:-}"
+case "$mode" in
+  ingest|micro) shift ;;
+  *) usage ;;
+esac
+
+duration=10
+connections="64 256"
+# wrk -t1: the machine has 2 cores shared by wrk and the server under test; one wrk thread saturates
+# either server at these connection counts and leaves the server the most CPU.
+threads=1
+warmup=2
+filter=""
+build=1
+extra=()
+while (($#)); do
+  case "$1" in
+    --duration) duration="${2:?}"; shift 2 ;;
+    --connections) connections="${2:?}"; shift 2 ;;
+    --threads) threads="${2:?}"; shift 2 ;;
+    --warmup) warmup="${2:?}"; shift 2 ;;
+    --filter) filter="${2:?}"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) usage ;;
+    *) echo "bench: unknown option $1" >&2; usage ;;
+  esac
+done
+duration="${duration%s}"
+warmup="${warmup%s}"
+[[ "$duration" =~ ^[0-9]+$ && "$duration" -gt 0 ]] || die "--duration wants whole seconds"
+[[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup wants whole seconds"
+[[ "$threads" =~ ^[0-9]+$ && "$threads" -gt 0 ]] || die "--threads wants a positive number"
+for c in $connections; do
+  [[ "$c" =~ ^[0-9]+$ && "$c" -ge "$threads" ]] || die "--connections wants numbers >= --threads ($c)"
+done
+
+if ((build)); then
+  scripts/deps.sh
+  scripts/build.sh
+fi
+
+# ---------------------------------------------------------------------------------------------- micro
+if [ "$mode" = micro ]; then
+  found=0
+  while IFS= read -r bin; do
+    # A Google Benchmark program carries its own flag names.
+    grep -qa -- '--benchmark_filter' "$bin" || continue
+    found=1
+    echo "== $bin"
+    args=()
+    [ -n "$filter" ] && args+=("--benchmark_filter=$filter")
+    "$bin" "${args[@]}" "${extra[@]}"
+  done < <(find build/bench -path '*/CMakeFiles' -prune -o -type f -perm -u+x -print 2>/dev/null | sort)
+  ((found)) || echo "bench: no Google Benchmark programs under build/bench/"
+  exit 0
+fi
+
+# --------------------------------------------------------------------------------------------- ingest
+PANTAU="${PANTAU_BIN:-build/src/cli/pantau}"
+[ -x "$PANTAU" ] || die "$PANTAU is missing after the build"
+command -v wrk >/dev/null || die "wrk is missing (scripts/deps.sh installs it)"
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+[ -x "$NGINX" ] || die "nginx is missing (scripts/deps.sh installs nginx-light)"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/pantau-bench.XXXXXX")"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    # Give each server 5 s to stop, then force it.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+# wait_http NAME PID URL EXPECTED_STATUS LOG: polls URL for up to 20 s while PID lives.
+wait_http() {
+  local name="$1" pid="$2" url="$3" want="$4" log="$5" code
+  for _ in $(seq 200); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "bench: $name exited during start-up:" >&2
+      tail -n 30 "$log" >&2 || true
+      exit 1
+    fi
+    code="$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$url" || true)"
+    [ "$code" = "$want" ] && return 0
+    sleep 0.1
+  done
+  echo "bench: $name did not answer $want on $url within 20 s:" >&2
+  tail -n 30 "$log" >&2 || true
+  exit 1
+}
+
+# nginx baseline.
+nginx_port="$(free_port)"
+mkdir -p "$tmp/nginx/tmp"
+sed -e "s|@PREFIX@|$tmp/nginx|g" -e "s|@PORT@|$nginx_port|g" \
+    -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" \
+    bench/load/nginx.conf >"$tmp/nginx/nginx.conf"
+"$NGINX" -p "$tmp/nginx/" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" >"$tmp/nginx/stdout.log" 2>&1 &
+pids+=($!)
+wait_http nginx "$!" "http://127.0.0.1:$nginx_port/" 204 "$tmp/nginx/error.log"
+
+# pantau.
+pantau_port="$(free_port)"
+"$PANTAU" serve --db "$tmp/bench.db" --listen "127.0.0.1:$pantau_port" --rate-limit 0 >"$tmp/pantau.log" 2>&1 &
+pids+=($!)
+wait_http pantau "$!" "http://127.0.0.1:$pantau_port/api/v1/polls" 200 "$tmp/pantau.log"
+
+json_get() {  # json_get 'expression over j' < json
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(eval(process.argv[1]))})' "$1"
+}
+
+opens_at="$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)"
+closes_at="$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)"
+poll_body='{"title":"Bench","region":"71.73","kind":"candidate","options":[{"number":1,"name":"A"},{"number":2,"name":"B"},{"number":3,"name":"C"}],"opens_at":"'"$opens_at"'","closes_at":"'"$closes_at"'","visibility":"live","tier":"open","methodology":"bench","owner_name":"bench"}'
+created="$(curl -s -m 10 -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$poll_body" \
+  "http://127.0.0.1:$pantau_port/api/v1/polls")" || die "POST /api/v1/polls failed"
+[ "$(tail -n1 <<<"$created")" = 201 ] || die "POST /api/v1/polls answered: $created"
+created="$(sed '$d' <<<"$created")"
+poll_id="$(json_get 'j.poll.id' <<<"$created")"
+owner_key="$(json_get 'j.owner_key' <<<"$created")"
+votes_path="/api/v1/polls/$poll_id/votes"
+echo "bench: poll $poll_id; wrk -t$threads, ${duration}s per run, connections: $connections"
+
+run=0          # distinct device-id space per wrk run
+total_201=0    # 201s received by wrk from pantau, warm-up included
+in_flight=0    # requests wrk sent to pantau without reading the response (cut off at the end)
+declare -A rps p50 p99 bad errs
+
+# run_wrk TARGET PORT CONNECTIONS SECONDS → sets the globals r_rps r_p50 r_p99 r_bad r_errs r_201 r_sent
+run_wrk() {
+  local target="$1" port="$2" conns="$3" secs="$4" out
+  run=$((run + 1))
+  out="$(wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s -s bench/load/vote.lua \
+    "http://127.0.0.1:$port" -- "$votes_path" "$run" 2>&1)" || die "wrk against $target failed: $out"
+  r_rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
+  r_p50="$(awk '/^LATENCY_US/ {printf "%.2f", $2 / 1000}' <<<"$out")"
+  r_p99="$(awk '/^LATENCY_US/ {printf "%.2f", $3 / 1000}' <<<"$out")"
+  r_201="$(awk '/^STATUS/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] == 201) n += kv[2]}} END {print n + 0}' <<<"$out")"
+  r_bad="$(awk '/^STATUS/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] < 200 || kv[1] > 299) n += kv[2]}} END {print n + 0}' <<<"$out")"
+  r_resp="$(awk '/^STATUS/ {for (i = 2; i <= NF; i++) {split($i, kv, "="); n += kv[2]}} END {print n + 0}' <<<"$out")"
+  r_sent="$(awk '/^SENT/ {print $2}' <<<"$out")"
+  r_errs="$(awk '/^ERRORS/ {n = 0; for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] != "status") n += kv[2]}; print n}' <<<"$out")"
+  [ -n "$r_rps" ] && [ -n "$r_p50" ] || die "could not read wrk's output against $target: $out"
+  if [ "$r_bad" != 0 ]; then
+    echo "bench: $target answered $r_bad non-2xx responses ($(grep '^STATUS' <<<"$out"))" >&2
+  fi
+  if [ "$target" = pantau ]; then
+    total_201=$((total_201 + r_201))
+    in_flight=$((in_flight + ${r_sent:-$r_resp} - r_resp))
+  fi
+}
+
+if ((warmup > 0)); then
+  first_c="${connections%% *}"
+  run_wrk pantau "$pantau_port" "$first_c" "$warmup"
+  run_wrk nginx "$nginx_port" "$first_c" "$warmup"
+fi
+for c in $connections; do
+  for target in pantau nginx; do
+    port="$pantau_port"
+    [ "$target" = nginx ] && port="$nginx_port"
+    run_wrk "$target" "$port" "$c" "$duration"
+    rps[$target,$c]="$r_rps"; p50[$target,$c]="$r_p50"; p99[$target,$c]="$r_p99"
+    bad[$target,$c]="$r_bad"; errs[$target,$c]="$r_errs"
+  done
+done
+
+echo
+printf '%-8s %6s %11s %9s %9s %8s %7s\n' target conns 'req/s' 'p50 ms' 'p99 ms' non-2xx errors
+for c in $connections; do
+  for target in pantau nginx; do
+    printf '%-8s %6s %11.0f %9s %9s %8s %7s\n' "$target" "$c" "${rps[$target,$c]}" \
+      "${p50[$target,$c]}" "${p99[$target,$c]}" "${bad[$target,$c]}" "${errs[$target,$c]}"
+  done
+done
+echo
+printf '%-6s %15s %14s %12s %10s\n' conns 'pantau/nginx' 'target ratio' 'p99 target' verdict
+for c in $connections; do
+  ratio="$(awk -v a="${rps[pantau,$c]}" -v b="${rps[nginx,$c]}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')"
+  case "$c" in
+    64) want_ratio=0.45; want_p99=2 ;;
+    256) want_ratio=0.6; want_p99=4 ;;
+    *) want_ratio=""; want_p99="" ;;
+  esac
+  verdict="-"
+  if [ -n "$want_ratio" ]; then
+    verdict="$(awk -v r="$ratio" -v wr="$want_ratio" -v p="${p99[pantau,$c]}" -v wp="$want_p99" \
+      'BEGIN {print (r >= wr && p <= wp) ? "met" : "MISSED"}')"
+    printf '%-6s %14s× %13s× %9s ms %10s\n' "$c" "$ratio" "≥ $want_ratio" "≤ $want_p99" "$verdict"
+  else
+    printf '%-6s %14s× %14s %12s %10s\n' "$c" "$ratio" - - -
+  fi
+done
+
+# Every 201 is a durable vote, so the poll's total must equal wrk's 201 count. Requests still in
+# flight when wrk stopped may have been counted by the server without wrk reading the 201.
+results="$(curl -s -m 10 -H "Authorization: Bearer $owner_key" \
+  "http://127.0.0.1:$pantau_port/api/v1/polls/$poll_id/results")" || die "GET results failed"
+server_total="$(json_get 'j.total' <<<"$results" 2>/dev/null)" || die "unexpected results answer: $results"
+echo
+if [ "$server_total" = "$total_201" ]; then
+  echo "votes: server total $server_total = wrk 201s $total_201: OK"
+elif ((server_total > total_201 && server_total <= total_201 + in_flight)); then
+  echo "votes: server total $server_total = wrk 201s $total_201 + $((server_total - total_201)) of $in_flight" \
+    "requests cut off in flight when wrk stopped: OK"
+else
+  echo "votes: server total $server_total, wrk 201s $total_201 ($in_flight in flight at cut-off): MISMATCH"
+  exit 1
+fi
