@@ -2,8 +2,11 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include "cli/analyze_command.h"
+#include "cli/eval_command.h"
 #include "cli/netintel_command.h"
 #include "cli/serve_command.h"
+#include "cli/simulate_command.h"
 #include "cli/verify_command.h"
 
 int main(int argc, char** argv) {
@@ -19,6 +22,9 @@ int main(int argc, char** argv) {
   pantau::cli::AddServeCommand(app);
   pantau::cli::AddVerifyCommand(app);
   pantau::cli::AddNetintelCommand(app);
+  pantau::cli::AddAnalyzeCommand(app);
+  pantau::cli::AddSimulateCommand(app);
+  pantau::cli::AddEvalCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

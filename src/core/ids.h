@@ -8,7 +8,7 @@
 namespace pantau {
 
 struct PollIdTag {};
-// A poll's public id: 12 lowercase base32 characters, random (see crypto::NewPollId).
+// A poll's public id: 12 lowercase base32 characters from the CSPRNG (crypto::RandomToken).
 using PollId = StrongId<PollIdTag, std::string>;
 
 struct CaseIdTag {};

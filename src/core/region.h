@@ -25,7 +25,7 @@ inline constexpr EnumTable<RegionLevel, 3> kRegionLevelNames{{{
 
 struct Region {
   RegionCode code;         // "71" or "71.73"
-  std::string name;        // "KOTA TOMOHON"
+  std::string name;        // "Kota Tomohon"
   RegionLevel level = RegionLevel::kProvince;
   RegionCode province;     // "71"; equals code for provinces
 };

@@ -6,7 +6,9 @@
 //   Server server(options, router);
 //   PANTAU_ASSIGN_OR_RETURN(uint16_t port, server.Listen("0.0.0.0", 8080));
 //   server.Run();     // blocks; Stop() from any thread (or SIGTERM) makes it return
-// The Router (and whatever its handlers reference) must outlive the Server.
+// The Router (and whatever its handlers reference) must outlive the Server. Completions awaited
+// with AwaitCallback post to the Server's io_context: after Run returns, stop their sources (the
+// group committer) before destroying the Server. Stop a TickBroadcaster after Run returns, too.
 #pragma once
 
 #include <chrono>

@@ -89,4 +89,21 @@ class PollStack {
   std::unique_ptr<ResultsService> results;
 };
 
+// A test with a fresh PollStack on a database in its own temp dir, removed afterwards.
+class PollStackTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    stack_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  PollId NewPoll(Visibility v = Visibility::kLive, AssuranceTier t = AssuranceTier::kOpen) {
+    auto created = stack_->polls->Create(stack_->Draft(v, t));
+    EXPECT_TRUE(created.has_value()) << created.error().ToLogString();
+    return created->poll.id;
+  }
+
+  std::filesystem::path dir_ = MakeTempDir();
+  std::unique_ptr<PollStack> stack_ = std::make_unique<PollStack>(dir_ / "pantau.db");
+};
+
 }  // namespace pantau::polls::testing

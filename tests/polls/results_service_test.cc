@@ -7,18 +7,9 @@
 namespace pantau::polls {
 namespace {
 
-using testing::MakeTempDir;
 using testing::PollStack;
 
-class ResultsServiceTest : public ::testing::Test {
- protected:
-  std::filesystem::path dir_ = MakeTempDir();
-  std::unique_ptr<PollStack> stack_ = std::make_unique<PollStack>(dir_ / "pantau.db");
-  void TearDown() override {
-    stack_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-};
+using ResultsServiceTest = testing::PollStackTest;
 
 TEST_F(ResultsServiceTest, LiveResultsAreForEveryone) {
   auto created = stack_->polls->Create(stack_->Draft(Visibility::kLive));

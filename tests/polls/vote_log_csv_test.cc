@@ -9,19 +9,11 @@
 namespace pantau::polls {
 namespace {
 
-using testing::MakeTempDir;
 using testing::PollStack;
 
 // Exports a poll through the same functions the HTTP export uses, then re-verifies the text.
-class VoteLogCsvTest : public ::testing::Test {
+class VoteLogCsvTest : public testing::PollStackTest {
  protected:
-  std::filesystem::path dir_ = MakeTempDir();
-  std::unique_ptr<PollStack> stack_ = std::make_unique<PollStack>(dir_ / "pantau.db");
-  void TearDown() override {
-    stack_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   std::string Export(const PollId& id) {
     auto poll = stack_->polls->Get(id);
     std::string out = VoteLogHeader();

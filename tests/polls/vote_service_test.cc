@@ -11,23 +11,9 @@
 namespace pantau::polls {
 namespace {
 
-using testing::MakeTempDir;
 using testing::PollStack;
 
-class VoteServiceTest : public ::testing::Test {
- protected:
-  std::filesystem::path dir_ = MakeTempDir();
-  std::unique_ptr<PollStack> stack_ = std::make_unique<PollStack>(dir_ / "pantau.db");
-  void TearDown() override {
-    stack_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  PollId NewPoll(Visibility v = Visibility::kLive, AssuranceTier t = AssuranceTier::kOpen) {
-    auto created = stack_->polls->Create(stack_->Draft(v, t));
-    EXPECT_TRUE(created.has_value()) << created.error().ToLogString();
-    return created->poll.id;
-  }
-};
+using VoteServiceTest = testing::PollStackTest;
 
 TEST_F(VoteServiceTest, AcknowledgedVoteIsInTheLedgerAndTheTally) {
   const PollId poll = NewPoll();

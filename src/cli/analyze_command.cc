@@ -1,0 +1,169 @@
+#include "cli/analyze_command.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+#include "integrity/analysis.h"
+#include "integrity/report_writer.h"
+#include "integrity/vote_log_reader.h"
+
+namespace pantau::cli {
+namespace {
+
+// A read-only mapping of a whole file, unmapped on destruction.
+class MappedFile {
+ public:
+  static Result<std::unique_ptr<MappedFile>> Open(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::unexpected(Error::NotFound(fmt::format("cannot open {}: {}", path, std::strerror(errno))));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      ::close(fd);
+      return std::unexpected(Error::Unavailable(fmt::format("cannot stat {}", path)));
+    }
+    auto file = std::unique_ptr<MappedFile>(new MappedFile());
+    file->size_ = static_cast<size_t>(st.st_size);
+    if (file->size_ > 0) {
+      void* p = ::mmap(nullptr, file->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd);
+        return std::unexpected(Error::Unavailable(fmt::format("cannot map {}: {}", path, std::strerror(errno))));
+      }
+      ::madvise(p, file->size_, MADV_SEQUENTIAL);
+      file->data_ = p;
+    }
+    ::close(fd);
+    return file;
+  }
+  ~MappedFile() {
+    if (data_) ::munmap(data_, size_);
+  }
+  std::string_view text() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile() = default;
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+struct AnalyzeOptions {
+  std::string input, flags, json, asn_table;
+  bool lenient = false;
+  int utc_offset_minutes = 480;
+  int replicates = 99;
+  int threads = 2;
+  double alpha = 0.05;
+  uint64_t seed = 1;
+};
+
+int RunAnalyze(const AnalyzeOptions& o) {
+  auto file = MappedFile::Open(o.input);
+  if (!file) {
+    fmt::print(stderr, "analyze: {}\n", file.error().message);
+    return 2;
+  }
+  auto intel = OpenAsnTable(o.asn_table);
+  if (!intel) {
+    fmt::print(stderr, "analyze: {}\n", intel.error().message);
+    return 2;
+  }
+  auto log = integrity::ReadVoteLog((*file)->text(), *intel, {.lenient = o.lenient});
+  if (!log) {
+    fmt::print(stderr, "analyze: {}: {}\n", o.input, log.error().message);
+    return 2;
+  }
+  if (log->skipped_rows > 0) {
+    fmt::print(stderr, "analyze: {}: skipped {} bad row(s) of {}\n", o.input, log->skipped_rows, log->data_rows);
+    for (const auto& why : log->skipped_examples) fmt::print(stderr, "  {}\n", why);
+  }
+  if (log->size() == 0) {
+    fmt::print(stderr, "analyze: {}: no votes to analyse\n", o.input);
+    return 2;
+  }
+  integrity::AnalysisConfig config;
+  config.evidence.utc_offset_minutes = o.utc_offset_minutes;
+  config.monte_carlo = {.replicates = o.replicates, .seed = o.seed, .threads = o.threads, .alpha = o.alpha};
+  const integrity::AnalysisResult result = integrity::Analyze(*log, config);
+  if (!o.flags.empty())
+    if (auto w = WriteWholeFile(o.flags, integrity::FlagsCsv(*log, result)); !w) {
+      fmt::print(stderr, "analyze: {}\n", w.error().message);
+      return 2;
+    }
+  if (!o.json.empty())
+    if (auto w = WriteWholeFile(o.json, integrity::ReportJson(result)); !w) {
+      fmt::print(stderr, "analyze: {}\n", w.error().message);
+      return 2;
+    }
+  fmt::print("{} votes, {} cohort(s) flagged\n", result.votes, result.cohorts.size());
+  for (const auto& opt : result.options)
+    fmt::print("  {:<20} raw {:6.2f}%  adjusted {:6.2f}%\n", opt.choice, 100 * opt.raw_share, 100 * opt.adjusted_share);
+  fmt::print("winner: raw {}, adjusted {}\n", result.raw_winner, result.adjusted_winner);
+  for (const auto& card : result.cards) {
+    const double p = result.cohorts[&card - result.cards.data()].p_value;
+    fmt::print("{} {}: {} votes, excess {:.0f}, p {}{}\n", card.cohort_id, card.choice, card.votes, card.excess,
+               p < 0 ? std::string("n/a") : fmt::format("{:.3g}", p),
+               card.state_apparatus ? " — possible state-apparatus mobilisation" : "");
+    for (const auto& line : card.lines) fmt::print("    {}\n", line);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::unexpected(Error::NotFound(fmt::format("cannot read {}", path)));
+  std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return out;
+}
+
+Status WriteWholeFile(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return std::unexpected(Error::Unavailable(fmt::format("cannot write {}", path)));
+  return Ok();
+}
+
+Result<netintel::NetworkIntel> OpenAsnTable(const std::string& path) {
+  auto intel = netintel::NetworkIntel::Open(path.empty() ? netintel::DefaultTablePath() : path);
+  if (intel) return std::move(*intel);
+  if (!path.empty()) return std::unexpected(intel.error());
+  fmt::print(stderr, "warning: {}; network classes will be unknown (pass --asn-table)\n", intel.error().message);
+  return netintel::NetworkIntel::Empty();
+}
+
+void AddAnalyzeCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("analyze", "Find coordinated vote cohorts in a vote log and estimate the honest result");
+  auto o = std::make_shared<AnalyzeOptions>();
+  cmd->add_option("--input,-i", o->input, "Vote log CSV (DESIGN.md §5)")->required();
+  cmd->add_option("--flags", o->flags, "Write row,flagged,cohort here");
+  cmd->add_option("--json", o->json, "Write the report JSON here");
+  cmd->add_flag("--lenient", o->lenient, "Skip malformed rows (counted and reported) instead of failing");
+  cmd->add_option("--asn-table", o->asn_table, "ASN table (default: the build's)")->envname("PANTAU_ASN_TABLE");
+  cmd->add_option("--utc-offset-minutes", o->utc_offset_minutes, "Local time for office hours (WITA 480, WIB 420, WIT 540)")
+      ->envname("PANTAU_UTC_OFFSET_MINUTES")
+      ->capture_default_str();
+  cmd->add_option("--replicates", o->replicates, "Monte Carlo replicates for p-values (0: skip)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  cmd->add_option("--alpha", o->alpha, "Drop cohorts whose p-value is above this")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Threads for Monte Carlo")->envname("PANTAU_THREADS")->check(CLI::Range(1, 256))->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the Monte Carlo permutations")->capture_default_str();
+  cmd->footer("Exit status: 0 analysed; 2 unreadable or malformed input (the message names row and column).");
+  cmd->callback([o] {
+    if (const int rc = RunAnalyze(*o); rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace pantau::cli

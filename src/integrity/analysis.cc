@@ -1,0 +1,69 @@
+#include "integrity/analysis.h"
+
+#include <algorithm>
+
+namespace pantau::integrity {
+namespace {
+
+std::string Winner(const VoteLog& log, const std::vector<double>& shares) {
+  if (shares.empty()) return {};
+  return log.option_labels[std::max_element(shares.begin(), shares.end()) - shares.begin()];
+}
+
+}  // namespace
+
+std::vector<double> AdjustedShares(const VoteLog& log, const std::vector<Cohort>& cohorts) {
+  std::vector<double> counts(log.option_count(), 0.0);
+  for (uint16_t o : log.option) counts[o] += 1;
+  for (const Cohort& c : cohorts) counts[c.option] = std::max(0.0, counts[c.option] - c.excess);
+  double total = 0;
+  for (double c : counts) total += c;
+  for (double& c : counts) c = total > 0 ? c / total : 0.0;
+  return counts;
+}
+
+std::vector<uint8_t> FlaggedVotes(const VoteLog& log, const std::vector<Cohort>& cohorts) {
+  std::vector<uint8_t> flagged(log.size(), 0);
+  for (const Cohort& c : cohorts)
+    for (uint32_t v : c.votes) flagged[v] = 1;
+  return flagged;
+}
+
+AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
+  AnalysisResult r;
+  r.votes = log.size();
+  r.data_rows = log.data_rows;
+  r.skipped_rows = log.skipped_rows;
+  const ScanDetector detector(config.scan);
+  r.cohorts = detector.Detect(log);
+  if (config.monte_carlo.replicates > 0 && !r.cohorts.empty()) {
+    const std::vector<double> p = PermutationPValues(log, detector, r.cohorts, config.monte_carlo);
+    for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].p_value = p[c];
+    std::erase_if(r.cohorts, [&](const Cohort& c) { return c.p_value > config.monte_carlo.alpha; });
+    for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].id = "C" + std::to_string(c + 1);
+  }
+  r.cards = BuildEvidence(log, r.cohorts, config.evidence);
+  const std::vector<double> adjusted = AdjustedShares(log, r.cohorts);
+  std::vector<double> raw(log.option_count(), 0.0);
+  for (uint16_t o : log.option) raw[o] += 1;
+  for (size_t k = 0; k < log.option_count(); ++k) {
+    OptionResult o;
+    o.choice = log.option_labels[k];
+    o.raw_votes = static_cast<uint64_t>(raw[k]);
+    o.raw_share = r.votes ? raw[k] / static_cast<double>(r.votes) : 0.0;
+    o.adjusted_share = adjusted[k];
+    r.options.push_back(o);
+  }
+  for (const Cohort& c : r.cohorts) r.options[c.option].excess += c.excess;
+  if (config.bootstrap.replicates > 0) {
+    const std::vector<Interval> ci = BootstrapIntervals(log, r.cohorts, config.bootstrap);
+    for (size_t k = 0; k < r.options.size(); ++k) r.options[k].ci_low = ci[k].low, r.options[k].ci_high = ci[k].high;
+  }
+  std::vector<double> raw_shares;
+  for (const auto& o : r.options) raw_shares.push_back(o.raw_share);
+  r.raw_winner = Winner(log, raw_shares);
+  r.adjusted_winner = Winner(log, adjusted);
+  return r;
+}
+
+}  // namespace pantau::integrity

@@ -1,0 +1,54 @@
+// Analyze: the whole integrity pipeline on one vote log — detect cohorts, explain them, and estimate
+// what the poll would say without them. The adjusted result subtracts each cohort's excess over its
+// baseline expectation (not all its votes: the honest voters in the same networks stay counted).
+// Each cohort gets a Monte Carlo p-value (monte_carlo.h); cohorts above alpha are dropped. Adjusted
+// shares get bootstrap intervals (bootstrap.h). Not yet here (next slice): contamination bounds and
+// the flip threshold; their report fields are null.
+//   AnalysisResult r = Analyze(log, AnalysisConfig{});
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "integrity/bootstrap.h"
+#include "integrity/cohort.h"
+#include "integrity/evidence.h"
+#include "integrity/monte_carlo.h"
+#include "integrity/scan_detector.h"
+#include "integrity/vote_log.h"
+
+namespace pantau::integrity {
+
+struct AnalysisConfig {
+  ScanConfig scan;
+  MonteCarloConfig monte_carlo;  // replicates = 0 skips significance testing (p_value stays -1)
+  EvidenceConfig evidence;
+  BootstrapConfig bootstrap;     // replicates = 0 skips the intervals (ci_low/ci_high stay -1)
+};
+
+struct OptionResult {
+  std::string choice;
+  uint64_t raw_votes = 0;
+  double raw_share = 0;
+  double excess = 0;  // removed from this option by the adjustment
+  double adjusted_share = 0;
+  double ci_low = -1, ci_high = -1;  // bootstrap interval of adjusted_share; -1 when not computed
+};
+
+struct AnalysisResult {
+  std::vector<OptionResult> options;
+  std::vector<Cohort> cohorts;
+  std::vector<EvidenceCard> cards;  // one per cohort, same order
+  std::string raw_winner, adjusted_winner;
+  uint64_t votes = 0, data_rows = 0, skipped_rows = 0;
+};
+
+AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config = {});
+
+// Shares after removing each cohort's excess from its option (counts floored at zero).
+std::vector<double> AdjustedShares(const VoteLog& log, const std::vector<Cohort>& cohorts);
+// Per kept vote: 1 when some cohort holds it.
+std::vector<uint8_t> FlaggedVotes(const VoteLog& log, const std::vector<Cohort>& cohorts);
+
+}  // namespace pantau::integrity

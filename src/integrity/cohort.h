@@ -1,0 +1,60 @@
+// Cohort: a set of votes the engine believes were cast together on someone's instruction (or by a
+// script), with the numbers that justify it. Produced by ScanDetector, explained by BuildEvidence,
+// subtracted by AdjustResult. Plain data.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/enum_table.h"
+#include "core/network_class.h"
+
+namespace pantau::integrity {
+
+// The network loci the scan groups votes by, finest first (the order they are peeled in).
+enum class LocusLevel : uint8_t { kAddress, kPrefix, kAsn, kToken, kReferrer };
+inline constexpr EnumTable<LocusLevel, 5> kLocusLevelNames{{{
+    {LocusLevel::kAddress, "address"},
+    {LocusLevel::kPrefix, "prefix"},
+    {LocusLevel::kAsn, "asn"},
+    {LocusLevel::kToken, "share_token"},
+    {LocusLevel::kReferrer, "referrer"},
+}}};
+
+// Which test a hit passed. kShift: the option's share in the window is far above the locus's own mix
+// outside it. kBurst: the locus's votes for the option crowd into the window far beyond what the
+// poll's time curve predicts (so the locus has no honest "outside" to compare with — an office that
+// only ever votes in instructed waves) and the window is one-sided against the poll's mix.
+enum class CellTest : uint8_t { kShift, kBurst };
+
+// One scan hit: a (locus, time window, option) cell that beat every gate.
+struct Cell {
+  LocusLevel level = LocusLevel::kAddress;
+  uint32_t group = 0;  // address / locus / ASN / token / referrer id, by level
+  uint16_t option = 0;
+  int64_t start_ms = 0, end_ms = 0;  // [start, end)
+  uint32_t window_votes = 0;         // n: all votes in the window at this locus
+  uint32_t option_votes = 0;         // O_k
+  double baseline_share = 0;         // pi_k: the locus's own mix outside the window (shrunk to the poll)
+  double baseline_votes = 0;         // the (pseudo-)votes pi_k was estimated from
+  double excess = 0;                 // (O_k - n pi_k) / (1 - pi_k)
+  double llr = 0;                    // kShift: Bernoulli LLR; kBurst: space-time Poisson LLR
+  CellTest test = CellTest::kShift;
+  double expected = 0;               // kBurst: votes for the option the time curve predicts here
+  std::string label;                 // the locus in words: "203.0.113.7", "AS23693 PT. Telekomunikasi Selular"
+};
+
+struct Cohort {
+  std::string id;  // "C1", "C2", ... in order of start time
+  uint16_t option = 0;
+  std::vector<uint32_t> votes;  // indices into the VoteLog, ascending
+  std::vector<Cell> cells;      // the hits merged into this cohort
+  double excess = 0;            // sum of the cells' excess: votes above what the null expects
+  int64_t start_ms = 0, end_ms = 0;
+  double max_llr = 0;
+  double score = 0;      // max over cells of LLR / the level's threshold (ScanDetector::Score)
+  double p_value = -1;   // Monte Carlo p-value; negative when not computed
+};
+
+}  // namespace pantau::integrity

@@ -1,0 +1,89 @@
+#include "integrity/evaluation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_set>
+
+namespace pantau::integrity {
+namespace {
+
+std::vector<double> SharesOfUnflagged(const VoteLog& log, const std::vector<uint8_t>& flagged) {
+  std::vector<double> counts(log.option_count(), 0.0);
+  double total = 0;
+  for (size_t i = 0; i < log.size(); ++i)
+    if (!flagged[i]) counts[log.option[i]] += 1, total += 1;
+  for (double& c : counts) c = total > 0 ? c / total : 0.0;
+  return counts;
+}
+
+}  // namespace
+
+Flagging DedupBaseline(const VoteLog& log, Method method) {
+  std::vector<uint32_t> order(log.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return log.time_ms[a] < log.time_ms[b]; });
+  Flagging f;
+  f.flagged.assign(log.size(), 0);
+  std::unordered_set<uint64_t> seen;
+  for (uint32_t v : order) {
+    uint64_t key = 0;
+    switch (method) {
+      case Method::kPerIp: key = log.address[v]; break;
+      case Method::kPerCookie: key = log.device[v]; break;
+      case Method::kPerIpUa: key = log.address[v] == 0 ? 0 : (uint64_t{log.address[v]} << 32) | log.ua_family[v]; break;
+      case Method::kEngine: break;
+    }
+    if (key == 0) continue;
+    if (!seen.insert(key).second) f.flagged[v] = 1;
+  }
+  f.adjusted_shares = SharesOfUnflagged(log, f.flagged);
+  return f;
+}
+
+Flagging EngineFlagging(const VoteLog& log, const AnalysisResult& result) {
+  Flagging f;
+  f.flagged = FlaggedVotes(log, result.cohorts);
+  for (const OptionResult& o : result.options) {
+    f.adjusted_shares.push_back(o.adjusted_share);
+    if (o.ci_low >= 0) f.intervals.push_back({o.ci_low, o.ci_high});
+  }
+  if (f.intervals.size() != f.adjusted_shares.size()) f.intervals.clear();
+  return f;
+}
+
+Metrics Evaluate(const VoteLog& log, const Flagging& flagging, const std::vector<uint8_t>& coordinated,
+                 const std::vector<double>& true_shares) {
+  std::vector<uint32_t> per_address(log.addresses.size(), 0);
+  for (uint32_t a : log.address) ++per_address[a];
+  Metrics m;
+  for (size_t i = 0; i < log.size(); ++i) {
+    const bool flagged = flagging.flagged[i];
+    const bool shared = log.address[i] != 0 && per_address[log.address[i]] >= 11;
+    m.flagged += flagged;
+    if (coordinated[i]) {
+      ++m.positives;
+      m.true_positives += flagged;
+    } else {
+      ++m.organic;
+      m.organic_shared += shared;
+      m.false_positives += flagged;
+      m.false_positives_shared += flagged && shared;
+    }
+  }
+  if (m.flagged) m.precision = static_cast<double>(m.true_positives) / static_cast<double>(m.flagged);
+  if (m.positives) m.recall = static_cast<double>(m.true_positives) / static_cast<double>(m.positives);
+  if (m.organic) m.fpr = static_cast<double>(m.false_positives) / static_cast<double>(m.organic);
+  if (m.organic_shared) m.fpr_shared = static_cast<double>(m.false_positives_shared) / static_cast<double>(m.organic_shared);
+  for (size_t k = 0; k < true_shares.size() && k < flagging.adjusted_shares.size(); ++k)
+    m.max_share_error_pt = std::max(m.max_share_error_pt, 100 * std::abs(flagging.adjusted_shares[k] - true_shares[k]));
+  for (size_t k = 0; k < flagging.intervals.size() && k < true_shares.size(); ++k)
+    m.options_covered += flagging.intervals[k].low <= true_shares[k] && true_shares[k] <= flagging.intervals[k].high;
+  if (!true_shares.empty() && flagging.adjusted_shares.size() == true_shares.size())
+    m.winner_recovered = std::max_element(true_shares.begin(), true_shares.end()) - true_shares.begin() ==
+                         std::max_element(flagging.adjusted_shares.begin(), flagging.adjusted_shares.end()) -
+                             flagging.adjusted_shares.begin();
+  return m;
+}
+
+}  // namespace pantau::integrity

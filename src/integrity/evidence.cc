@@ -1,0 +1,129 @@
+#include "integrity/evidence.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+
+namespace pantau::integrity {
+namespace {
+
+constexpr int64_t kHourMs = 3'600'000;
+
+bool InOfficeHours(int64_t t, const EvidenceConfig& c) {
+  const int64_t local = t + int64_t{c.utc_offset_minutes} * 60'000;
+  const int64_t days = local >= 0 ? local / (24 * kHourMs) : (local - 24 * kHourMs + 1) / (24 * kHourMs);
+  const int hour = static_cast<int>((local - days * 24 * kHourMs) / kHourMs);
+  const int weekday = static_cast<int>(((days % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday (4)
+  return weekday >= 1 && weekday <= 5 && hour >= c.office_start_hour && hour < c.office_end_hour;
+}
+
+// The most frequent non-zero id among `ids` and its share of all of them.
+std::pair<uint32_t, double> Top(const std::vector<uint32_t>& ids) {
+  std::unordered_map<uint32_t, uint32_t> counts;
+  for (uint32_t id : ids)
+    if (id != 0) ++counts[id];
+  uint32_t best = 0, best_n = 0;
+  for (const auto& [id, n] : counts)
+    if (n > best_n || (n == best_n && id < best)) best = id, best_n = n;
+  return {best, ids.empty() ? 0.0 : static_cast<double>(best_n) / static_cast<double>(ids.size())};
+}
+
+std::string GroupName(const Cell& cell) {
+  return fmt::format("{} {}", kLocusLevelNames.Name(cell.level), cell.label);
+}
+
+}  // namespace
+
+std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Cohort>& cohorts,
+                                        const EvidenceConfig& config) {
+  std::vector<uint32_t> device_votes(log.devices.size(), 0);
+  for (uint32_t d : log.device) ++device_votes[d];
+  std::vector<EvidenceCard> cards;
+  for (const Cohort& c : cohorts) {
+    EvidenceCard card;
+    card.cohort_id = c.id;
+    card.choice = log.option_labels[c.option];
+    card.votes = c.votes.size();
+    card.excess = c.excess;
+    card.start_ms = c.start_ms;
+    card.end_ms = c.end_ms;
+    std::unordered_map<uint32_t, uint32_t> per_locus;
+    std::vector<uint32_t> tokens, referrers, uas;
+    std::array<uint32_t, 5> per_class{};
+    uint32_t office = 0, with_device = 0, repeat = 0;
+    for (uint32_t v : c.votes) {
+      ++per_locus[log.locus[v]];
+      ++per_class[static_cast<size_t>(log.loci[log.locus[v]].network_class)];
+      tokens.push_back(log.token[v]);
+      referrers.push_back(log.referrer[v]);
+      uas.push_back(log.ua_family[v]);
+      office += InOfficeHours(log.time_ms[v], config);
+      if (log.device[v] != 0) ++with_device, repeat += device_votes[log.device[v]] > 1;
+    }
+    const double n = std::max<double>(1.0, static_cast<double>(c.votes.size()));
+    std::vector<std::pair<uint32_t, uint32_t>> loci(per_locus.begin(), per_locus.end());
+    std::sort(loci.begin(), loci.end(), [](auto a, auto b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    card.distinct_loci = loci.size();
+    for (size_t i = 0; i < loci.size() && i < config.max_loci; ++i) {
+      const LocusInfo& info = log.loci[loci[i].first];
+      card.loci.push_back({info.prefix, info.asn, info.org, info.network_class, loci[i].second});
+    }
+    card.network_class = static_cast<NetworkClass>(std::max_element(per_class.begin(), per_class.end()) - per_class.begin());
+    card.government_share = per_class[static_cast<size_t>(NetworkClass::kGovernment)] / n;
+    card.state_apparatus = card.government_share >= config.state_apparatus_min_share;
+    double window_n = 0, window_o = 0, expected = 0;
+    for (const Cell& cell : c.cells) {
+      window_n += cell.window_votes;
+      window_o += cell.option_votes;
+      expected += cell.window_votes * cell.baseline_share;
+      const std::string test =
+          cell.test == CellTest::kShift
+              ? fmt::format("{:.0f}% usually", 100 * cell.baseline_share)
+              : fmt::format("burst: {:.1f} expected from the poll's time curve", cell.expected);
+      card.found_at.push_back(fmt::format("{} ({} min, {} of {} votes for {}; {}; LLR {:.1f})", GroupName(cell),
+                                          (cell.end_ms - cell.start_ms + 59'999) / 60'000, cell.option_votes,
+                                          cell.window_votes, card.choice, test, cell.llr));
+    }
+    card.option_share = window_n > 0 ? window_o / window_n : 0;
+    card.baseline_share = window_n > 0 ? expected / window_n : 0;
+    card.office_hours_share = office / n;
+    auto [tok, tok_share] = Top(tokens);
+    card.top_token = log.tokens.Name(tok), card.top_token_share = tok ? tok_share : 0;
+    auto [ref, ref_share] = Top(referrers);
+    card.top_referrer = log.referrers.Name(ref), card.top_referrer_share = ref ? ref_share : 0;
+    auto [ua, ua_share] = Top(uas);
+    card.top_ua = log.ua_families.Name(ua), card.top_ua_share = ua ? ua_share : 0;
+    card.repeat_device_rate = with_device ? static_cast<double>(repeat) / with_device : 0;
+
+    auto& l = card.lines;
+    l.push_back(fmt::format("{} votes for {} between {} and {} (UTC); about {:.0f} more than these networks would "
+                            "have given {} at that time.",
+                            card.votes, card.choice, FormatRfc3339(FromUnixMillis(c.start_ms)),
+                            FormatRfc3339(FromUnixMillis(c.end_ms)), c.excess, card.choice));
+    l.push_back(fmt::format("Inside the burst {:.0f}% of votes went to {}; the same networks gave it {:.0f}% otherwise.",
+                            100 * card.option_share, card.choice, 100 * card.baseline_share));
+    if (!card.loci.empty())
+      l.push_back(fmt::format("They came from {} network(s); the largest is {} ({}, AS{} {}), with {} votes.",
+                              card.distinct_loci, card.loci[0].prefix, kNetworkClassNames.Name(card.loci[0].network_class),
+                              card.loci[0].asn, card.loci[0].org.empty() ? "unknown organisation" : card.loci[0].org,
+                              card.loci[0].votes));
+    if (card.state_apparatus)
+      l.push_back(fmt::format("{:.0f}% came from government networks: possible mobilisation of the state apparatus "
+                              "(ASN / honorer), to be checked with Bawaslu.",
+                              100 * card.government_share));
+    l.push_back(fmt::format("{:.0f}% were cast in office hours (Mon-Fri {:02}:00-{:02}:00, UTC{:+.1f}).",
+                            100 * card.office_hours_share, config.office_start_hour, config.office_end_hour,
+                            config.utc_offset_minutes / 60.0));
+    if (card.top_token_share > 0)
+      l.push_back(fmt::format("{:.0f}% used the same share link (token {}).", 100 * card.top_token_share, card.top_token));
+    if (card.repeat_device_rate > 0)
+      l.push_back(fmt::format("{:.0f}% came from a device that voted more than once.", 100 * card.repeat_device_rate));
+  cards.push_back(std::move(card));
+  }
+  return cards;
+}
+
+}  // namespace pantau::integrity

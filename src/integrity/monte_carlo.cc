@@ -1,0 +1,64 @@
+#include "integrity/monte_carlo.h"
+
+#include <algorithm>
+#include <atomic>
+#include <numeric>
+#include <thread>
+
+namespace pantau::integrity {
+namespace {
+
+// SplitMix64 (Steele et al. 2014): a small seeded generator, identical on every platform.
+class SplitMix {
+ public:
+  explicit SplitMix(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  uint64_t Below(uint64_t n) { return Next() % n; }  // bias < n / 2^64: negligible
+
+ private:
+  uint64_t state_;
+};
+
+}  // namespace
+
+std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& detector,
+                                       const std::vector<Cohort>& cohorts, const MonteCarloConfig& config) {
+  const int replicates = std::max(0, config.replicates);
+  std::vector<double> max_scores(replicates, 0.0);
+  if (!cohorts.empty() && replicates > 0) {
+    std::atomic<int> next{0};
+    // A replicate deals the poll's sorted times out to the votes in a random order: vote order[i]
+    // gets the i-th time. That is a uniform permutation of times over votes, already in time order.
+    std::vector<int64_t> sorted_times = log.time_ms;
+    std::sort(sorted_times.begin(), sorted_times.end());
+    auto worker = [&] {
+      std::vector<int64_t> time(log.size());
+      std::vector<uint32_t> order(log.size());
+      for (int r = next++; r < replicates; r = next++) {
+        std::iota(order.begin(), order.end(), 0u);
+        SplitMix rng(config.seed + static_cast<uint64_t>(r) * 0x632be59bd9b4e019ull);
+        for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);  // Fisher-Yates
+        for (size_t i = 0; i < order.size(); ++i) time[order[i]] = sorted_times[i];
+        max_scores[r] = detector.MaxScore(log, time, order);
+      }
+    };
+    const int threads = std::clamp(config.threads, 1, replicates);
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
+  std::vector<double> p;
+  for (const Cohort& c : cohorts) {
+    const auto beaten = std::count_if(max_scores.begin(), max_scores.end(), [&](double s) { return s >= c.score; });
+    p.push_back(static_cast<double>(1 + beaten) / static_cast<double>(1 + replicates));
+  }
+  return p;
+}
+
+}  // namespace pantau::integrity

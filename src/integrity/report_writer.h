@@ -1,0 +1,26 @@
+// The DESIGN.md §5 outputs of `pantau analyze`: flags.csv (row,flagged,cohort — one line per data
+// row of the input, skipped rows included as unflagged) and report.json.
+//   std::string flags = FlagsCsv(log, result);  std::string json = ReportJson(log, result);
+#pragma once
+
+#include <string>
+
+#include "integrity/analysis.h"
+#include "integrity/vote_log.h"
+
+namespace pantau::integrity {
+
+std::string FlagsCsv(const VoteLog& log, const AnalysisResult& result);
+
+// {"options":[{"choice","raw_votes","raw_share","adjusted_share","ci_low","ci_high","excess"}],
+//  "cohorts":[{"id","choice","votes","excess","start","end","loci":[...],"network_class","p_value",
+//  "state_apparatus","evidence":[...],"features":{...}}],
+//  "winner":{"raw","adjusted","flip_contamination"},"votes","data_rows","skipped_rows","method"}
+// flip_contamination (a later slice) is null; p_value / ci_low / ci_high are null when Monte Carlo /
+// the bootstrap were switched off.
+std::string ReportJson(const AnalysisResult& result);
+
+// A JSON string literal (quotes included) with RFC 8259 escaping.
+std::string JsonString(std::string_view s);
+
+}  // namespace pantau::integrity

@@ -1,0 +1,78 @@
+#include "sim/network_pools.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/csv.h"
+#include "netintel/ip_address.h"
+
+namespace pantau::sim {
+
+std::vector<uint32_t> Asns::All() const {
+  std::vector<uint32_t> all;
+  for (const auto* list : {&mobile, &fixed, &government, &hosting}) all.insert(all.end(), list->begin(), list->end());
+  return all;
+}
+
+std::string Ipv4ToString(uint32_t a) {
+  return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
+
+Result<NetworkPools> NetworkPools::FromAsnCsv(std::string_view asn_csv, const Asns& asns) {
+  NetworkPools pools;
+  pools.asns_ = asns;
+  const std::vector<uint32_t> wanted = asns.All();
+  CsvReader reader(asn_csv);
+  std::vector<std::string_view> f;
+  while (true) {
+    auto more = reader.Next(f);
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    if (f.size() < 3) continue;
+    uint32_t asn = 0;
+    if (std::from_chars(f[2].data(), f[2].data() + f[2].size(), asn).ec != std::errc{}) continue;
+    if (std::find(wanted.begin(), wanted.end(), asn) == wanted.end()) continue;
+    auto first = netintel::IpAddress::Parse(f[0]);
+    auto last = netintel::IpAddress::Parse(f[1]);
+    if (!first || !last || !first->is_v4() || !last->is_v4()) continue;
+    pools.ranges_[asn].push_back({first->v4_bits(), last->v4_bits()});
+    pools.sizes_[asn] += uint64_t{last->v4_bits()} - first->v4_bits() + 1;
+  }
+  for (uint32_t asn : wanted)
+    if (!pools.ranges_.contains(asn))
+      return std::unexpected(Error::NotFound(fmt::format("AS{} has no IPv4 range in the ASN table", asn)));
+  return pools;
+}
+
+NetworkPools NetworkPools::Synthetic(const Asns& asns) {
+  NetworkPools pools;
+  pools.asns_ = asns;
+  uint32_t next = 10u << 24;
+  for (uint32_t asn : asns.All()) {
+    pools.ranges_[asn].push_back({next, next + 0xffff});
+    pools.sizes_[asn] = 0x10000;
+    next += 0x10000;
+  }
+  return pools;
+}
+
+uint32_t NetworkPools::RandomAddress(uint32_t asn, Rng& rng) const {
+  const auto& ranges = ranges_.at(asn);
+  uint64_t k = rng.Below(sizes_.at(asn));
+  for (const Ipv4Range& r : ranges) {
+    const uint64_t n = uint64_t{r.last} - r.first + 1;
+    if (k < n) {
+      uint32_t a = r.first + static_cast<uint32_t>(k);
+      // Avoid network and broadcast-looking hosts so addresses look like real clients.
+      if ((a & 255) == 0) a |= 1;
+      if ((a & 255) == 255) a &= ~1u;
+      return a;
+    }
+    k -= n;
+  }
+  return ranges.front().first | 1;
+}
+
+}  // namespace pantau::sim

@@ -1,0 +1,98 @@
+// Scenario: everything that shapes a simulated poll — organic traffic, injected mobilisation cohorts,
+// bots and viral surges — as plain numbers, plus the named scenarios `pantau simulate` and
+// `pantau eval` use. Times are hours since the poll opens (UTC instants; the poll opens at local
+// midnight of `utc_offset_minutes`).
+//   PANTAU_ASSIGN_OR_RETURN(Scenario s, NamedScenario("tomohon", 20000));
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/enum_table.h"
+#include "core/error.h"
+
+namespace pantau::sim {
+
+// Ground-truth label of a simulated vote.
+enum class Label : uint8_t { kOrganic, kState, kPartisan, kBot };
+inline constexpr EnumTable<Label, 4> kLabelNames{{{
+    {Label::kOrganic, "organic"},
+    {Label::kState, "state"},
+    {Label::kPartisan, "partisan"},
+    {Label::kBot, "bot"},
+}}};
+
+struct OrganicSpec {
+  int votes = 20000;
+  std::vector<double> shares{0.45, 0.43, 0.12};  // true organic preference
+  double mobile_share = 0.62;                    // on a carrier CGNAT pool
+  double office_share = 0.05;                    // honest staff voting from their office NAT
+  // The rest vote from home fixed lines.
+  double voters_per_cgnat_ip = 60;   // mean voters behind one public carrier IPv4
+  int cgnat_prefixes_per_carrier = 12;
+  double household_reuse = 0.25;     // a home vote from an address already used (family members)
+  int offices = 40;                  // half government, half private
+  double repeat_rate = 0.03;         // organic voters who vote again later
+  double repeat_keeps_cookie = 0.5;  // ... with the same device id (else they cleared it)
+  double no_token = 0.3;             // votes that arrived without a share token
+  int tokens = 400;                  // distinct organic share tokens (Zipf popularity)
+};
+
+// A mobilisation: an official's message to staff groups at `trigger_hour`; members answer after an
+// exponential delay from their office NAT, their phone on a carrier pool, or their home line.
+struct CohortSpec {
+  Label label = Label::kState;
+  int members = 1500;
+  double compliance = 0.75;
+  int option = 1;
+  double loyalty = 0.95;  // members who vote as told
+  double trigger_hour = 33.5;
+  double delay_mean_minutes = 25;
+  int offices = 4;
+  bool government_offices = true;  // offices on government ASNs (else private offices on fixed ISPs)
+  int office_group = -1;           // cohorts with the same group >= 0 share their offices (waves)
+  double office_share = 0.75;
+  double carrier_share = 0.25;     // the rest vote from home
+  double token_reuse = 0.8;        // members who open the one shared link
+  std::string referrer;            // host of the shared link's referrer ("" for WhatsApp)
+  double repeat_rate = 0.05;       // members who vote again with a cleared cookie
+  int max_repeats = 3;
+};
+
+// A script voting from a few hosting addresses.
+struct BotSpec {
+  int votes = 400;
+  int option = 0;
+  double start_hour = 50;
+  double duration_minutes = 90;
+  int addresses = 5;
+  bool script_ua = true;  // python-requests; else one fixed desktop browser string
+};
+
+// A legitimate viral moment: many networks, the usual split (a negative control).
+struct SurgeSpec {
+  int votes = 2000;
+  double start_hour = 44;
+  double duration_minutes = 120;
+};
+
+struct Scenario {
+  std::string name = "custom";
+  std::vector<std::string> options{"Paslon 1", "Paslon 2", "Paslon 3"};
+  int64_t start_ms = 1731945600000;  // 2024-11-18T16:00:00Z = 2024-11-19 00:00 WITA
+  double days = 3;
+  int utc_offset_minutes = 480;      // WITA (Tomohon); WIB is 420
+  OrganicSpec organic;
+  std::vector<CohortSpec> cohorts;
+  std::vector<BotSpec> bots;
+  std::vector<SurgeSpec> surges;
+};
+
+// "clean", "viral", "tomohon", "partisan", "bots", "mixed"; `organic_votes` scales the organic traffic
+// and every injected part with it. NotFound naming the known names for anything else.
+Result<Scenario> NamedScenario(std::string_view name, int organic_votes = 20000);
+std::vector<std::string> ScenarioNames();
+
+}  // namespace pantau::sim

@@ -1,0 +1,162 @@
+#include "integrity/vote_log_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace pantau::integrity {
+namespace {
+
+const netintel::NetworkIntel& NoTable() {
+  static const netintel::NetworkIntel intel = netintel::NetworkIntel::Empty();
+  return intel;
+}
+
+Result<VoteLog> Read(std::string_view text, bool lenient = false) {
+  return ReadVoteLog(text, NoTable(), ReadOptions{.lenient = lenient});
+}
+
+std::string ErrorOf(std::string_view text) {
+  auto r = Read(text);
+  EXPECT_FALSE(r.has_value());
+  return r ? std::string() : r.error().message;
+}
+
+TEST(VoteLogReader, ReadsColumnsByNameIgnoringUnknown) {
+  auto log = Read(
+      "extra,choice,time,ip,user_agent,device_id,referrer,share_token\n"
+      "x,A,2024-11-20T08:15:03.120Z,203.0.113.7,\"Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 "
+      "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36\",d1,https://L.Facebook.com/x?y=1,tok\n"
+      "y,B,1732090503.5,2001:db8:1:2::9,,,wa.me,\n"
+      "z,A,2024-11-20T16:15:03+08:00,203.0.113.200,,d1,,tok\n");
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  ASSERT_EQ(log->size(), 3u);
+  EXPECT_EQ(log->option_labels, (std::vector<std::string>{"A", "B"}));
+  EXPECT_EQ(log->option, (std::vector<uint16_t>{0, 1, 0}));
+  EXPECT_EQ(log->time_ms[0], 1732090503120);
+  EXPECT_EQ(log->time_ms[1], 1732090503500);
+  EXPECT_EQ(log->time_ms[2], 1732090503000);
+  ASSERT_EQ(log->loci.size(), 2u);
+  EXPECT_EQ(log->loci[log->locus[0]].prefix, "203.0.113.0/24");
+  EXPECT_EQ(log->locus[0], log->locus[2]);
+  EXPECT_EQ(log->loci[log->locus[1]].prefix, "2001:db8:1::/48");
+  EXPECT_NE(log->address[0], log->address[2]);
+  EXPECT_EQ(log->ua_families.Name(log->ua_family[0]), "Chrome Mobile/Android/phone");
+  EXPECT_EQ(log->ua_family[1], 0u);
+  EXPECT_EQ(log->device[0], log->device[2]);
+  EXPECT_EQ(log->device[1], 0u);
+  EXPECT_EQ(log->referrers.Name(log->referrer[0]), "l.facebook.com");
+  EXPECT_EQ(log->referrers.Name(log->referrer[1]), "wa.me");
+  EXPECT_EQ(log->token[0], log->token[2]);
+  EXPECT_EQ(log->source_row, (std::vector<uint32_t>{1, 2, 3}));
+}
+
+TEST(VoteLogReader, AcceptsPrefixAndHashInsteadOfIp) {
+  auto log = Read("time,choice,ip_prefix,ip_hash,ua_family\n"
+                  "1732090503,A,203.0.113.0/24,h1,Chrome/Windows/desktop\n"
+                  "1732090504,A,203.0.113.0/24,h2,Chrome/Windows/desktop\n");
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  EXPECT_EQ(log->locus[0], log->locus[1]);
+  EXPECT_NE(log->address[0], log->address[1]);
+  EXPECT_EQ(log->ua_families.Name(log->ua_family[1]), "Chrome/Windows/desktop");
+}
+
+TEST(VoteLogReader, LooksLociUpInTheAsnTable) {
+  auto intel = netintel::NetworkIntel::Open(netintel::DefaultTablePath());
+  ASSERT_TRUE(intel.has_value()) << intel.error().message;
+  // 114.125.0.0/16 belongs to Telkomsel (AS23693), a mobile carrier.
+  auto log = ReadVoteLog("time,choice,ip\n1732090503,A,114.125.10.20\n", *intel);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  EXPECT_EQ(log->loci[0].asn, 23693u);
+  EXPECT_EQ(log->loci[0].network_class, NetworkClass::kMobile);
+}
+
+TEST(VoteLogReader, MissingRequiredColumnIsNamed) {
+  EXPECT_EQ(ErrorOf("choice,ip\nA,1.2.3.4\n"), "header: missing required column 'time'");
+  EXPECT_EQ(ErrorOf("time,ip\n1,1.2.3.4\n"), "header: missing required column 'choice'");
+  EXPECT_EQ(ErrorOf("time,choice\n1,A\n"), "header: missing required column 'ip' (or 'ip_prefix')");
+  EXPECT_EQ(ErrorOf("time,choice,ip,time\n"), "header: duplicate column 'time'");
+}
+
+TEST(VoteLogReader, EmptyFileIsAnError) {
+  EXPECT_EQ(ErrorOf(""), "empty file: no header row");
+  EXPECT_EQ(ErrorOf("\n\n"), "empty file: no header row");
+}
+
+TEST(VoteLogReader, HeaderOnlyIsAnEmptyLog) {
+  auto log = Read("time,choice,ip\n");
+  ASSERT_TRUE(log.has_value());
+  EXPECT_EQ(log->size(), 0u);
+}
+
+TEST(VoteLogReader, BadTimeNamesRowAndColumn) {
+  const std::string e = ErrorOf("time,choice,ip\n1732090503,A,1.2.3.4\n2024-13-45T00:00:00Z,A,1.2.3.4\n");
+  EXPECT_TRUE(e.starts_with("row 2, column 'time': bad time '2024-13-45T00:00:00Z'")) << e;
+}
+
+TEST(VoteLogReader, BadIpNamesRowAndColumn) {
+  const std::string e = ErrorOf("time,choice,ip\n1732090503,A,1.2.3\n");
+  EXPECT_TRUE(e.starts_with("row 1, column 'ip': ")) << e;
+  const std::string p = ErrorOf("time,choice,ip_prefix\n1732090503,A,1.2.3.4/24\n");
+  EXPECT_TRUE(p.starts_with("row 1, column 'ip_prefix': ")) << p;
+}
+
+TEST(VoteLogReader, EmptyChoiceAndWrongFieldCount) {
+  EXPECT_EQ(ErrorOf("time,choice,ip\n1732090503,,1.2.3.4\n"), "row 1, column 'choice': empty choice");
+  EXPECT_EQ(ErrorOf("time,choice,ip\n1732090503,A\n"), "row 1: has 2 fields, the header has 3");
+}
+
+TEST(VoteLogReader, WrongQuotingNamesRowAndColumn) {
+  const std::string stray = ErrorOf("time,choice,ip\n1732090503,A,1.2.3.4\n1732090503,A\"B,1.2.3.4\n");
+  EXPECT_EQ(stray, "row 2, column 'choice': quote inside an unquoted field (line 3)");
+  const std::string unterminated = ErrorOf("time,choice,ip\n1732090503,\"A,1.2.3.4\n");
+  EXPECT_TRUE(unterminated.starts_with("row 1, column 'choice': unterminated quoted field")) << unterminated;
+  const std::string after = ErrorOf("time,choice,ip\n1732090503,\"A\"x,1.2.3.4\n");
+  EXPECT_TRUE(after.starts_with("row 1, column 'choice': unexpected character after a closing quote")) << after;
+}
+
+TEST(VoteLogReader, HugeLineIsAnErrorNotAnAllocation) {
+  std::string text = "time,choice,ip,user_agent\n1732090503,A,1.2.3.4,";
+  text.append(50u << 20, 'x');
+  text += "\n";
+  const std::string e = ErrorOf(text);
+  EXPECT_EQ(e, "row 1, column 'user_agent': field too long (line 2)");
+  std::string quoted = "time,choice,ip,user_agent\n1732090503,A,1.2.3.4,\"";
+  quoted.append(50u << 20, 'x');
+  quoted += "\"\n";
+  EXPECT_EQ(ErrorOf(quoted), "row 1, column 'user_agent': field too long (line 2)");
+}
+
+TEST(VoteLogReader, LenientSkipsAndCountsBadRows) {
+  std::string text =
+      "time,choice,ip\n"
+      "1732090501,A,1.2.3.4\n"
+      "bad,A,1.2.3.4\n"
+      "1732090503,B,1.2.3\n"
+      "1732090504,A\"x,1.2.3.4\n"
+      "1732090505,B,1.2.3.5\n"
+      "1732090506,A,1.2.3.6,extra\n"
+      "1732090507,,1.2.3.6\n"
+      "1732090508,A,";
+  text.append(100000, '9');
+  text += "\n1732090509,B,1.2.3.9\n";
+  auto log = Read(text, /*lenient=*/true);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  EXPECT_EQ(log->size(), 3u);
+  EXPECT_EQ(log->skipped_rows, 6u);
+  EXPECT_EQ(log->data_rows, 9u);
+  EXPECT_EQ(log->source_row, (std::vector<uint32_t>{1, 5, 9}));
+  ASSERT_FALSE(log->skipped_examples.empty());
+  EXPECT_TRUE(log->skipped_examples[0].starts_with("row 2, column 'time'")) << log->skipped_examples[0];
+  // Lenient does not excuse a bad header.
+  EXPECT_FALSE(Read("time,ip\n1,1.2.3.4\n", true).has_value());
+}
+
+TEST(VoteLogReader, ReferrerHost) {
+  EXPECT_EQ(ReferrerHost("https://user@Example.COM:8443/path?q#f"), "example.com");
+  EXPECT_EQ(ReferrerHost("l.wa.me"), "l.wa.me");
+  EXPECT_EQ(ReferrerHost(""), "");
+}
+
+}  // namespace
+}  // namespace pantau::integrity
