@@ -46,7 +46,10 @@ Result<PollState*> PollRegistry::Get(const PollId& id) {
     if (auto it = polls_.find(id.value()); it != polls_.end()) return it->second.get();
   }
   // Load outside the lock; if two threads race, the first insert wins and the other's load is dropped.
-  PANTAU_ASSIGN_OR_RETURN(Poll poll, store_.GetPoll(id));
+  auto stored = store_.GetPoll(id);
+  if (!stored && stored.error().code == ErrorCode::kNotFound)
+    return std::unexpected(Error::NotFound("polling ini tidak ditemukan", "poll-not-found"));
+  PANTAU_ASSIGN_OR_RETURN(Poll poll, std::move(stored));
   PANTAU_ASSIGN_OR_RETURN(store::PollSecrets secrets, store_.GetPollSecrets(id));
   PANTAU_ASSIGN_OR_RETURN(auto counts, store_.CountVotes(id));
   PANTAU_ASSIGN_OR_RETURN(auto devices, store_.LoadDeviceIds(id));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/local_time.h"
+
 namespace pantau::polls {
 
 Status ResultsService::CheckVisible(const PollState& state, const Viewer& viewer) const {
@@ -15,7 +17,8 @@ Status ResultsService::CheckVisible(const PollState& state, const Viewer& viewer
         "hasil polling ini ditampilkan setelah Anda memberikan suara", "results-hidden"));
   }
   return std::unexpected(Error::PermissionDenied(
-      fmt::format("hasil polling ini ditampilkan setelah polling ditutup ({})", FormatRfc3339(poll.closes_at)),
+      fmt::format("hasil polling ini ditampilkan setelah polling ditutup ({})",
+                  FormatLocal(poll.closes_at, ZoneOf(poll.region))),
       "results-hidden"));
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/local_time.h"
 #include "crypto/crypto.h"
 #include "netintel/ip_address.h"
 #include "netintel/ip_prefix.h"
@@ -19,9 +20,10 @@ bool IsBase32Lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= 
 Error PollNotOpen(const Poll& poll, Timestamp now) {
   if (now < poll.opens_at)
     return Error::FailedPrecondition(
-        fmt::format("polling belum dibuka; dibuka {}", FormatRfc3339(poll.opens_at)), "poll-not-open");
+        fmt::format("polling belum dibuka; dibuka {}", FormatLocal(poll.opens_at, ZoneOf(poll.region))),
+        "poll-not-open");
   return Error::FailedPrecondition(
-      fmt::format("polling sudah ditutup pada {}", FormatRfc3339(poll.closes_at)), "poll-closed");
+      fmt::format("polling sudah ditutup pada {}", FormatLocal(poll.closes_at, ZoneOf(poll.region))), "poll-closed");
 }
 
 }  // namespace

@@ -69,3 +69,17 @@ TEST_F(ResultsServiceTest, CreateRejectsUnknownRegions) {
 
 }  // namespace
 }  // namespace pantau::polls
+
+namespace pantau::polls {
+namespace {
+
+TEST_F(ResultsServiceTest, AnUnknownPollIsNotFoundInTheVotersLanguage) {
+  auto r = stack_->results->For(PollId{"zzzzzzzzzzzz"}, {});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(r.error().type, "poll-not-found");
+  EXPECT_EQ(r.error().message, "polling ini tidak ditemukan");
+}
+
+}  // namespace
+}  // namespace pantau::polls
