@@ -5,26 +5,9 @@
 #include <numeric>
 #include <thread>
 
+#include "core/random.h"
+
 namespace pantau::integrity {
-namespace {
-
-// SplitMix64 (Steele et al. 2014): a small seeded generator, identical on every platform.
-class SplitMix {
- public:
-  explicit SplitMix(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint64_t Below(uint64_t n) { return Next() % n; }  // bias < n / 2^64: negligible
-
- private:
-  uint64_t state_;
-};
-
-}  // namespace
 
 std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& detector,
                                        const std::vector<Cohort>& cohorts, const MonteCarloConfig& config) {
@@ -41,7 +24,7 @@ std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& d
       std::vector<uint32_t> order(log.size());
       for (int r = next++; r < replicates; r = next++) {
         std::iota(order.begin(), order.end(), 0u);
-        SplitMix rng(config.seed + static_cast<uint64_t>(r) * 0x632be59bd9b4e019ull);
+        SplitMix64 rng(config.seed + static_cast<uint64_t>(r) * 0x632be59bd9b4e019ull);
         for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);  // Fisher-Yates
         for (size_t i = 0; i < order.size(); ++i) time[order[i]] = sorted_times[i];
         max_scores[r] = detector.MaxScore(log, time, order);
