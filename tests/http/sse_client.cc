@@ -11,6 +11,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "http/run_until.h"
+
 namespace pantau::http::testing {
 namespace {
 
@@ -18,20 +20,6 @@ namespace beast = boost::beast;
 namespace beast_http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-bool RunUntil(asio::io_context& ioc, tcp::socket& socket, const bool& done, Clock::time_point deadline) {
-  ioc.restart();
-  while (!done && Clock::now() < deadline) {
-    ioc.run_one_until(deadline);
-    if (ioc.stopped()) ioc.restart();
-  }
-  if (done) return true;
-  boost::system::error_code ignored;
-  socket.cancel(ignored);
-  ioc.restart();
-  while (!done) ioc.run_one();
-  return false;
-}
 
 // Parses one frame ("field: value" lines); false when it holds nothing but a comment/retry.
 SseEvent ParseFrame(std::string_view frame) {

@@ -15,6 +15,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "http/run_until.h"
+
 namespace pantau::http::testing {
 namespace {
 
@@ -27,24 +29,6 @@ std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
 Error Fail(std::string_view what, const boost::system::error_code& ec = {}) {
   return Error::Unavailable(std::string(what) + (ec ? ": " + ec.message() : std::string()));
-}
-
-// Runs `ioc` until `done` or `timeout`; on timeout cancels the socket's operations, waits for
-// their handlers and reports false.
-bool RunBounded(asio::io_context& ioc, tcp::socket& socket, const bool& done,
-                std::chrono::milliseconds timeout) {
-  ioc.restart();
-  const auto deadline = Clock::now() + timeout;
-  while (!done && Clock::now() < deadline) {
-    ioc.run_one_until(deadline);
-    if (ioc.stopped()) ioc.restart();
-  }
-  if (done) return true;
-  boost::system::error_code ignored;
-  socket.cancel(ignored);
-  ioc.restart();
-  while (!done) ioc.run_one();
-  return false;
 }
 
 Reply ToReply(beast_http::response<beast_http::string_body>&& res) {
@@ -97,7 +81,7 @@ struct TestClient::Impl {
       result = ec;
       done = true;
     });
-    if (!RunBounded(ioc, socket, done, timeout) || result) {
+    if (!RunUntil(ioc, socket, done, Clock::now() + timeout) || result) {
       Close();
       return std::unexpected(Fail("connect", result));
     }
@@ -118,7 +102,7 @@ struct TestClient::Impl {
         ec = e;
         done = true;
       });
-      if (!RunBounded(ioc, socket, done, timeout)) return Timeout("write");
+      if (!RunUntil(ioc, socket, done, Clock::now() + timeout)) return Timeout("write");
       if (!ec) {
         beast_http::response_parser<beast_http::string_body> parser;
         parser.body_limit(64u << 20);
@@ -128,7 +112,7 @@ struct TestClient::Impl {
           ec = e;
           done = true;
         });
-        if (!RunBounded(ioc, socket, done, timeout)) return Timeout("read");
+        if (!RunUntil(ioc, socket, done, Clock::now() + timeout)) return Timeout("read");
         if (!ec) {
           Reply reply = ToReply(parser.release());
           Remember(reply);
