@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsodium-dev libfmt-dev libspdlog-dev libcli11-dev libsqlite3-dev sqlite3 libpq-dev
+  libsodium-dev libfmt-dev libspdlog-dev libcli11-dev libsqlite3-dev sqlite3 zlib1g-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk nginx-light curl chromium
 )

@@ -13,6 +13,7 @@
 #include "crypto/crypto.h"
 #include "http/server.h"
 #include "ledger/group_committer.h"
+#include "ledger/journaled_store.h"
 #include "netintel/network_intel.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -74,9 +75,16 @@ int RunServe(const ServeConfig& config) {
   }
   if (const auto dir = std::filesystem::path(config.db).parent_path(); !dir.empty())
     std::filesystem::create_directories(dir);
-  auto opened = store::SqliteStore::Open(config.db);
+  // The vote log is the durable record a vote is acknowledged on; the database follows it.
+  auto database = store::SqliteStore::Open(config.db, {.sync_vote_commits = false});
+  if (!database) {
+    fmt::print(stderr, "serve: cannot open database {}: {}\n", config.db, database.error().ToLogString());
+    return 2;
+  }
+  const std::string log_dir = ledger::VoteLogDirOf(config.db);
+  auto opened = ledger::JournaledStore::Open(std::move(*database), log_dir);
   if (!opened) {
-    fmt::print(stderr, "serve: cannot open database {}: {}\n", config.db, opened.error().ToLogString());
+    fmt::print(stderr, "serve: cannot open the vote log {}: {}\n", log_dir, opened.error().ToLogString());
     return 2;
   }
   store::Store& store = **opened;

@@ -1,5 +1,7 @@
 #include "cli/verify_command.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -8,6 +10,8 @@
 
 #include "core/csv.h"
 #include "ledger/chain.h"
+#include "ledger/journaled_store.h"
+#include "ledger/segment_log.h"
 #include "polls/vote_log_csv.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -35,6 +39,42 @@ int Report(const std::map<std::string, ledger::ChainVerifier>& polls, std::strin
   return 0;
 }
 
+// Checks the vote log in `dir` (read-only, safe beside a running server): every poll's chain, and when
+// `database` is given, that the log holds the very entries the database ends with.
+int VerifyLog(const std::string& dir, const std::map<std::string, ledger::ChainVerifier>* database) {
+  std::map<std::string, ledger::ChainVerifier> verifiers;
+  std::vector<std::string> disagreements;
+  auto scanned = ledger::SegmentLog::ScanFiles(dir, [&](const store::LedgerEntry& e) {
+    const std::string& poll = e.vote.poll.value();
+    verifiers[poll].Add(e);
+    if (database == nullptr) return true;
+    auto db = database->find(poll);
+    if (db != database->end() && db->second.tail().seq == e.vote.seq && db->second.tail().hash != e.entry_hash)
+      disagreements.push_back(fmt::format("poll {} seq {}: the database and the vote log hold different entries",
+                                          poll, e.vote.seq));
+    return true;
+  });
+  if (!scanned) {
+    fmt::print(stderr, "verify: {}: {}{}\n", dir, scanned.error().message,
+               scanned.error().detail.empty() ? "" : " (" + scanned.error().detail + ")");
+    return scanned.error().code == ErrorCode::kDataLoss ? 1 : 2;
+  }
+  if (!scanned->empty()) fmt::print("note: the log ends in an append that never finished: {}\n", *scanned);
+  int rc = Report(verifiers, dir);
+  if (database == nullptr) return rc;
+  for (const auto& [poll, db] : *database) {
+    const uint64_t logged = verifiers.contains(poll) ? verifiers.at(poll).tail().seq : 0;
+    if (db.tail().seq > logged)
+      fmt::print("note: poll {}: the database has {} entries the vote log lacks (copied at the next start)\n", poll,
+                 db.tail().seq - logged);
+    else if (db.tail().seq < logged)
+      fmt::print("note: poll {}: the database is {} entries behind the vote log (written at the next start)\n", poll,
+                 logged - db.tail().seq);
+  }
+  for (const auto& line : disagreements) fmt::print(stderr, "verify: {}\n", line);
+  return disagreements.empty() ? rc : 1;
+}
+
 int VerifyDatabase(const std::string& path) {
   auto store = store::SqliteStore::Open(path);
   if (!store) {
@@ -55,7 +95,10 @@ int VerifyDatabase(const std::string& path) {
       return 2;
     }
   }
-  return Report(verifiers, path);
+  const int rc = Report(verifiers, path);
+  const std::string log_dir = ledger::VoteLogDirOf(path);
+  if (!std::filesystem::is_directory(log_dir)) return rc;
+  return std::max(rc, VerifyLog(log_dir, &verifiers));
 }
 
 int VerifyExport(const std::string& path, const std::string& text) {
@@ -92,6 +135,7 @@ int VerifyExport(const std::string& path, const std::string& text) {
 }
 
 int RunVerify(const std::string& path) {
+  if (std::filesystem::is_directory(path)) return VerifyLog(path, nullptr);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     fmt::print(stderr, "verify: cannot read {}\n", path);
@@ -111,9 +155,13 @@ int RunVerify(const std::string& path) {
 }  // namespace
 
 void AddVerifyCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("verify", "Re-compute the hash chain of a pantau database or exported vote log");
+  auto* cmd = app.add_subcommand(
+      "verify", "Re-compute the hash chains of a pantau database (and its vote log), a vote-log directory or an export");
   auto path = std::make_shared<std::string>();
-  cmd->add_option("input", *path, "A pantau SQLite database file or an export.csv")->required();
+  cmd->add_option("input", *path,
+                  "A pantau SQLite database file (its <file>-ledger vote log is checked too), a vote-log "
+                  "directory, or an export.csv")
+      ->required();
   cmd->footer(
       "Exit status: 0 every chain is intact; 1 a chain is broken (the first broken link is printed);\n"
       "2 the input could not be read.");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/enum_table.h"
 #include "core/network_class.h"
 #include "core/user_agent.h"
 #include "crypto/crypto.h"
@@ -38,6 +39,49 @@ class Encoder {
   std::string& out_;
 };
 
+// Reads chain.h's canonical encoding back; every field must be present with its exact width.
+class Decoder {
+ public:
+  explicit Decoder(std::string_view in) : in_(in) {}
+
+  bool Bytes(std::string& out) {
+    uint32_t size = 0;
+    if (!Raw(size) || size > in_.size()) return false;
+    out.assign(in_.substr(0, size));
+    in_.remove_prefix(size);
+    return true;
+  }
+  template <typename Int>
+  bool Integer(Int& value) {
+    uint32_t size = 0;
+    return Raw(size) && size == sizeof(Int) && Raw(value);
+  }
+  template <typename E, size_t N>
+  bool Enum(const EnumTable<E, N>& table, E& value) {
+    std::string name;
+    if (!Bytes(name)) return false;
+    auto parsed = table.Parse(name);
+    if (parsed) value = *parsed;
+    return parsed.has_value();
+  }
+  bool done() const { return in_.empty(); }
+
+ private:
+  template <typename Int>
+  bool Raw(Int& value) {
+    using U = std::make_unsigned_t<Int>;
+    if (in_.size() < sizeof(U)) return false;
+    U u = 0;
+    for (size_t i = 0; i < sizeof(U); ++i) u |= static_cast<U>(static_cast<uint8_t>(in_[i])) << (8 * i);
+    in_.remove_prefix(sizeof(U));
+    value = static_cast<Int>(u);
+    return true;
+  }
+  std::string_view in_;
+};
+
+}  // namespace
+
 void AppendCanonical(std::string& out, const Vote& v) {
   Encoder e(out);
   e.Bytes(v.poll.value());
@@ -58,7 +102,35 @@ void AppendCanonical(std::string& out, const Vote& v) {
   e.Bytes(v.panel_token_hash);
 }
 
-}  // namespace
+Result<Vote> DecodeCanonical(std::string_view bytes) {
+  Decoder d(bytes);
+  Vote v;
+  std::string poll;
+  int64_t millis = 0;
+  auto bad = [](std::string_view field) {
+    return std::unexpected(Error::DataLoss("a ledger entry is damaged", fmt::format("bad field '{}'", field)));
+  };
+  if (!d.Bytes(poll)) return bad("poll");
+  v.poll = PollId{std::move(poll)};
+  if (!d.Integer<uint64_t>(v.seq)) return bad("seq");
+  if (!d.Integer<int64_t>(millis)) return bad("time");
+  v.time = FromUnixMillis(millis);
+  if (!d.Integer<int32_t>(v.choice)) return bad("choice");
+  if (!d.Enum(kAssuranceTierNames, v.tier)) return bad("tier");
+  if (!d.Bytes(v.device_id)) return bad("device_id");
+  if (!d.Bytes(v.locus.prefix)) return bad("prefix");
+  if (!d.Bytes(v.locus.ip_hash)) return bad("ip_hash");
+  if (!d.Integer<uint32_t>(v.locus.asn)) return bad("asn");
+  if (!d.Enum(kNetworkClassNames, v.locus.network_class)) return bad("network_class");
+  if (!d.Bytes(v.user_agent.browser)) return bad("ua_browser");
+  if (!d.Bytes(v.user_agent.os)) return bad("ua_os");
+  if (!d.Enum(kDeviceClassNames, v.user_agent.device)) return bad("ua_device");
+  if (!d.Bytes(v.share_token)) return bad("share_token");
+  if (!d.Bytes(v.referrer_host)) return bad("referrer_host");
+  if (!d.Bytes(v.panel_token_hash)) return bad("panel_token_hash");
+  if (!d.done()) return bad("trailing bytes");
+  return v;
+}
 
 std::string CanonicalEncoding(const Vote& vote) {
   std::string out;

@@ -46,6 +46,10 @@ inline constexpr std::string_view kLedgerDomain = "pantau-ledger-v1";
 
 // canonical(vote) as described above (exposed for tests and for third-party verifiers to compare).
 std::string CanonicalEncoding(const Vote& vote);
+// Appends canonical(vote) to `out` (the vote log stores votes in this encoding).
+void AppendCanonical(std::string& out, const Vote& vote);
+// The inverse of CanonicalEncoding: DataLoss naming the field when `bytes` is not exactly one encoding.
+Result<Vote> DecodeCanonical(std::string_view bytes);
 
 // The entry hash of `vote` (vote.seq included) following `prev`. Thread-safe.
 Hash EntryHash(const Hash& prev, const Vote& vote);

@@ -149,6 +149,61 @@ TEST_F(PollServerTest, EveryAcknowledgedVoteIsInTheLedgerAndTheTally) {
   EXPECT_EQ(after->Json().at("total").to_number<uint64_t>(), receipts.size());
 }
 
+// A crash (SIGKILL) while votes stream in: after a restart every acknowledged receipt is found, the
+// tally counts at least the acknowledged votes, and the database and its vote log verify.
+TEST_F(PollServerTest, AKilledServerKeepsEveryAcknowledgedVote) {
+  Start();
+  TestClient admin(server_->port());
+  const CreatedPoll poll = Create(admin, PollBody("live"));
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> killed{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      TestClient client(server_->port(), std::chrono::seconds(5));
+      for (int i = 0; !killed.load(); ++i) {
+        client.ClearCookies();
+        auto reply = client.PostJson("/api/v1/polls/" + poll.id + "/votes", json::object{{"choice", 1 + (t + i) % 3}});
+        if (!reply || reply->status != 201) continue;
+        std::lock_guard lock(mu);
+        acknowledged.emplace_back(reply->Json().at("receipt").at("hash").as_string());
+      }
+    });
+  }
+  const auto wait_for_votes = [&](size_t n) {
+    for (int i = 0; i < 1000; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (acknowledged.size() >= n) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  wait_for_votes(300);
+  server_->Kill();
+  killed = true;
+  for (auto& th : threads) th.join();
+  ASSERT_GE(acknowledged.size(), 300u);
+
+  auto verify = RunPantau({"verify", db_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  Start();
+  TestClient again(server_->port());
+  auto results = again.Get("/api/v1/polls/" + poll.id + "/results");
+  ASSERT_TRUE(results.has_value());
+  EXPECT_GE(results->Json().at("total").to_number<uint64_t>(), acknowledged.size());
+  for (const std::string& hash : acknowledged) {
+    auto check = again.Get("/api/v1/polls/" + poll.id + "/receipts/" + hash);
+    ASSERT_TRUE(check.has_value());
+    ASSERT_EQ(check->status, 200) << hash << ": " << check->body;
+  }
+  EXPECT_EQ(server_->Stop(), 0);
+  verify = RunPantau({"verify", db_});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_EQ(verify.output.find("behind"), std::string::npos) << verify.output;
+}
+
 TEST_F(PollServerTest, VisibilityRulesHideResultsUntilTheyMayBeShown) {
   Start();
   TestClient client(server_->port());

@@ -125,4 +125,11 @@ int ServeProcess::Stop() {
   return code;
 }
 
+void ServeProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  WaitExit(pid_, 20);
+  pid_ = -1;
+}
+
 }  // namespace pantau::integration

@@ -30,6 +30,8 @@ class ServeProcess {
   uint16_t port() const { return port_; }
   // Graceful stop; returns the exit status (or -1 if it had to be killed).
   int Stop();
+  // SIGKILL, as a crash would: no draining, no destructors.
+  void Kill();
 
  private:
   pid_t pid_ = -1;

@@ -15,7 +15,7 @@
 
 namespace pantau::testing_support {
 
-using StoreFactories = ::testing::Types<SqliteStoreFactory>;
+using StoreFactories = ::testing::Types<SqliteStoreFactory, JournaledSqliteStoreFactory>;
 
 struct FactoryNames {
   template <typename F>

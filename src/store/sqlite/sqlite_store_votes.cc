@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/chain_link.h"
 #include "store/sqlite/internal/connection.h"
 #include "store/sqlite/internal/reader_pool.h"
 #include "store/sqlite/internal/rows.h"
@@ -21,20 +22,14 @@ namespace {
 // transaction, so a failure rolls back everything before it.
 Status CheckAndSpend(Connection& conn, const LedgerEntry& entry, const ChainTail& tail) {
   const Vote& v = entry.vote;
-  if (v.seq != tail.seq + 1 || entry.prev_hash != tail.hash) {
-    Error e = Error::FailedPrecondition("the batch does not continue the poll's chain", "chain-mismatch");
-    e.detail = fmt::format("poll {}: entry seq {} after tail seq {}{}", v.poll.value(), v.seq, tail.seq,
-                           entry.prev_hash != tail.hash ? " (prev_hash differs from the tail's hash)" : "");
-    return std::unexpected(std::move(e));
-  }
+  PANTAU_RETURN_IF_ERROR(CheckContinues(entry, tail));
   if (v.panel_token_hash.empty()) return Ok();
   PANTAU_ASSIGN_OR_RETURN(auto stmt, conn.Prepare(
       "UPDATE panel_tokens SET used = 1 WHERE poll_id = ?1 AND token_hash = ?2 AND used = 0"));
   stmt->BindText(1, v.poll.value());
   stmt->BindText(2, v.panel_token_hash);
   PANTAU_RETURN_IF_ERROR(stmt->Run());
-  if (conn.changes() != 1)
-    return std::unexpected(Error::FailedPrecondition("the panel token is unknown or already used", "panel-token-used"));
+  if (conn.changes() != 1) return std::unexpected(PanelTokenSpent());
   return Ok();
 }
 
@@ -53,6 +48,15 @@ Status VisitEntries(internal::Statement& stmt, const std::function<bool(const Le
 Status SqliteStore::AppendVotes(const std::vector<LedgerEntry>& batch) {
   if (batch.empty()) return Ok();
   std::lock_guard lock(write_mu_);
+  if (options_.sync_vote_commits) return AppendLocked(batch);
+  // Not waiting for the fsync: the caller's vote log holds these votes durably already.
+  PANTAU_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous=NORMAL"));
+  Status appended = AppendLocked(batch);
+  PANTAU_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous=FULL"));
+  return appended;
+}
+
+Status SqliteStore::AppendLocked(const std::vector<LedgerEntry>& batch) {
   PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*writer_, Transaction::Kind::kWrite));
   PANTAU_ASSIGN_OR_RETURN(auto insert, writer_->Prepare(fmt::format(
       "INSERT INTO votes ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",

@@ -1,0 +1,342 @@
+#include "ledger/segment_log.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "ledger/log_record.h"
+
+namespace pantau::ledger {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kSegmentMagic = "pantau-vote-log1";
+constexpr uint64_t kHeaderBytes = kSegmentMagic.size();
+constexpr uint64_t kZeroChunk = 1 << 20;
+constexpr std::string_view kSegmentSuffix = ".seg";
+constexpr std::string_view kPreparingSuffix = ".seg.prep";
+
+static_assert(kHeaderBytes == 16);
+
+Error IoError(std::string_view what, const std::string& path) {
+  return Error::Unavailable("the vote log cannot be written or read",
+                            fmt::format("{} {}: {}", what, path, std::strerror(errno)));
+}
+
+Error Damaged(std::string detail) { return Error::DataLoss("the vote log is damaged", std::move(detail)); }
+
+// Closes a file descriptor when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+Status WriteAll(int fd, std::string_view bytes, uint64_t offset, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::unexpected(IoError("cannot write", path));
+    bytes.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  return Ok();
+}
+
+std::string SegmentPath(const std::string& dir, uint32_t index) {
+  return fmt::format("{}/{:010}{}", dir, index, kSegmentSuffix);
+}
+
+Status SyncDirectory(const std::string& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0 || ::fsync(fd.get()) != 0) return std::unexpected(IoError("cannot sync directory", dir));
+  return Ok();
+}
+
+// Reads bytes [0, size) of a file (a whole segment: tens of MiB, read only at open and by Scan).
+Result<std::string> ReadFile(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) return std::unexpected(IoError("cannot open", path));
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pread(fd.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::unexpected(IoError("cannot read", path));
+    done += static_cast<size_t>(n);
+  }
+  return bytes;
+}
+
+// Writes a zero-filled segment of `capacity` bytes with its header to `path` and makes it durable.
+Status WriteEmptySegment(const std::string& path, uint64_t capacity) {
+  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
+  if (fd.get() < 0) return std::unexpected(IoError("cannot create", path));
+  const std::string zeros(kZeroChunk, '\0');
+  for (uint64_t at = 0; at < capacity; at += kZeroChunk)
+    PANTAU_RETURN_IF_ERROR(WriteAll(fd.get(), std::string_view(zeros).substr(0, std::min(kZeroChunk, capacity - at)),
+                                    at, path));
+  PANTAU_RETURN_IF_ERROR(WriteAll(fd.get(), kSegmentMagic, 0, path));
+  if (::fsync(fd.get()) != 0) return std::unexpected(IoError("cannot sync", path));
+  return Ok();
+}
+
+// Segment numbers found in `dir`, in order; stale preparations are removed when `tidy`.
+Result<std::vector<uint32_t>> ListSegments(const std::string& dir, bool tidy) {
+  std::set<uint32_t> found;
+  std::error_code ec;
+  for (const auto& item : fs::directory_iterator(dir, ec)) {
+    const std::string name = item.path().filename().string();
+    if (name.ends_with(kPreparingSuffix)) {
+      if (tidy) fs::remove(item.path(), ec);
+      continue;
+    }
+    if (!name.ends_with(kSegmentSuffix)) continue;
+    const std::string_view digits = std::string_view(name).substr(0, name.size() - kSegmentSuffix.size());
+    if (digits.size() != 10 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    found.insert(static_cast<uint32_t>(std::stoul(std::string(digits))));
+  }
+  if (ec) return std::unexpected(Error::Unavailable("the vote log cannot be read", fmt::format("{}: {}", dir, ec.message())));
+  std::vector<uint32_t> segments(found.begin(), found.end());
+  for (size_t i = 0; i < segments.size(); ++i)
+    if (segments[i] != i + 1) return std::unexpected(Damaged(fmt::format("{}: segment {} is missing", dir, i + 1)));
+  return segments;
+}
+
+// The frames of one segment's bytes from the header on: calls `visit` for each intact one and returns
+// the offset where the data ends, and (when torn) why it ended early.
+struct FramesEnd {
+  uint64_t end = kHeaderBytes;
+  std::string torn;  // empty when the data ended at an end marker
+};
+FramesEnd WalkFrames(std::string_view segment, uint64_t limit,
+                     const std::function<bool(const store::LedgerEntry&)>& visit) {
+  FramesEnd result;
+  while (result.end < limit) {
+    FrameRead frame = ReadFrame(segment.substr(result.end, limit - result.end));
+    if (frame.kind == FrameRead::Kind::kEnd) break;
+    if (frame.kind == FrameRead::Kind::kTorn) {
+      result.torn = std::move(frame.problem);
+      break;
+    }
+    result.end += frame.size;
+    if (visit && !visit(frame.entry)) break;
+  }
+  return result;
+}
+
+}  // namespace
+
+SegmentLog::SegmentLog(std::string dir, Options options) : dir_(std::move(dir)), options_(options) {}
+
+SegmentLog::~SegmentLog() {
+  if (next_.valid()) next_.wait();
+  if (active_.fd >= 0) ::close(active_.fd);
+}
+
+Result<std::unique_ptr<SegmentLog>> SegmentLog::Open(const std::string& dir) { return Open(dir, Options{}); }
+
+Result<std::unique_ptr<SegmentLog>> SegmentLog::Open(const std::string& dir, Options options) {
+  options.segment_bytes = std::max<uint64_t>(options.segment_bytes, 4096);
+  std::error_code ec;
+  if (fs::create_directories(dir, ec)) {
+    const std::string parent = fs::absolute(dir).parent_path().string();
+    PANTAU_RETURN_IF_ERROR(SyncDirectory(parent));
+  }
+  if (ec) return std::unexpected(Error::Unavailable("the vote log cannot be created", fmt::format("{}: {}", dir, ec.message())));
+  std::unique_ptr<SegmentLog> log(new SegmentLog(dir, options));
+  PANTAU_RETURN_IF_ERROR(log->Recover());
+  return log;
+}
+
+std::string SegmentLog::PathOf(uint32_t index) const { return SegmentPath(dir_, index); }
+
+Status SegmentLog::Recover() {
+  PANTAU_ASSIGN_OR_RETURN(std::vector<uint32_t> segments, ListSegments(dir_, /*tidy=*/true));
+  if (segments.empty()) {
+    const std::string preparing = PathOf(1) + ".prep";
+    PANTAU_RETURN_IF_ERROR(WriteEmptySegment(preparing, options_.segment_bytes));
+    if (::rename(preparing.c_str(), PathOf(1).c_str()) != 0) return std::unexpected(IoError("cannot rename", preparing));
+    PANTAU_RETURN_IF_ERROR(SyncDirectory(dir_));
+    segments.push_back(1);
+  }
+  // Sealed segments: check the header and count their bytes (their frames are checked by Scan).
+  for (uint32_t index : segments) {
+    const std::string path = PathOf(index);
+    PANTAU_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+    if (bytes.size() < kHeaderBytes || std::string_view(bytes).substr(0, kHeaderBytes) != kSegmentMagic)
+      return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
+    const FramesEnd frames = WalkFrames(bytes, bytes.size(), {});
+    if (index != segments.back()) {
+      if (!frames.torn.empty())
+        return std::unexpected(Damaged(fmt::format("{}: damaged frame at byte {}: {}", path, frames.end, frames.torn)));
+      sealed_bytes_ += frames.end - kHeaderBytes;
+      continue;
+    }
+    // The active segment: anything past the last intact frame is the remains of an append that never
+    // returned. Erase it, so the next append starts on zeros.
+    const auto last_nonzero = bytes.find_last_not_of('\0');
+    const uint64_t leftover_end = last_nonzero == std::string::npos ? 0 : last_nonzero + 1;
+    Fd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+    if (fd.get() < 0) return std::unexpected(IoError("cannot open", path));
+    if (leftover_end > frames.end) {
+      spdlog::warn("vote log: erasing {} bytes of an unfinished append at the end of {} ({})",
+                   leftover_end - frames.end, path, frames.torn.empty() ? "after the end marker" : frames.torn);
+      PANTAU_RETURN_IF_ERROR(WriteAll(fd.get(), std::string(leftover_end - frames.end, '\0'), frames.end, path));
+      if (::fdatasync(fd.get()) != 0) return std::unexpected(IoError("cannot sync", path));
+    }
+    active_ = Segment{index, fd.release(), bytes.size(), frames.end};
+  }
+  Publish();
+  return Ok();
+}
+
+Status SegmentLog::Append(std::span<const store::LedgerEntry> entries) {
+  if (entries.empty()) return Ok();
+  if (broken_)
+    return std::unexpected(Error::Unavailable("the vote log cannot be written", "an earlier sync failed; restart pantau"));
+  buffer_.clear();
+  for (const auto& entry : entries) AppendFrame(buffer_, entry);
+  const uint64_t frames = buffer_.size();
+  if (active_.end + frames > active_.capacity) PANTAU_RETURN_IF_ERROR(Roll(frames));
+  // Cover whatever a failed append left past the end, so no stale frame can follow this batch.
+  if (dirty_ > frames) buffer_.resize(dirty_, '\0');
+  const std::string path = PathOf(active_.index);
+  if (auto written = WriteAll(active_.fd, buffer_, active_.end, path); !written) {
+    dirty_ = std::max<uint64_t>(dirty_, buffer_.size());
+    return written;
+  }
+  if (::fdatasync(active_.fd) != 0) {
+    broken_ = true;
+    spdlog::critical("vote log: fdatasync failed on {}: {}; refusing further votes until restart", path,
+                     std::strerror(errno));
+    return std::unexpected(IoError("cannot sync", path));
+  }
+  active_.end += frames;
+  dirty_ = 0;
+  Publish();
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.appends;
+  }
+  if (!next_.valid() && active_.end > active_.capacity / 2) PrepareNextInBackground();
+  return Ok();
+}
+
+void SegmentLog::PrepareNextInBackground() {
+  next_capacity_ = options_.segment_bytes;
+  next_ = std::async(std::launch::async, [path = PathOf(active_.index + 1) + ".prep", capacity = next_capacity_] {
+    return WriteEmptySegment(path, capacity);
+  });
+}
+
+Status SegmentLog::Roll(uint64_t needed) {
+  const uint32_t index = active_.index + 1;
+  const std::string path = PathOf(index);
+  const std::string preparing = path + ".prep";
+  constexpr uint64_t kPage = 4096;
+  const uint64_t capacity = std::max(options_.segment_bytes, (kHeaderBytes + needed + kPage - 1) / kPage * kPage);
+  Status prepared = Ok();
+  if (next_.valid()) {
+    prepared = next_.get();
+    if (prepared && next_capacity_ < capacity) prepared = WriteEmptySegment(preparing, capacity);
+  } else {
+    prepared = WriteEmptySegment(preparing, capacity);
+  }
+  if (!prepared) return prepared;
+  if (::rename(preparing.c_str(), path.c_str()) != 0) return std::unexpected(IoError("cannot rename", preparing));
+  if (auto synced = SyncDirectory(dir_); !synced) {
+    broken_ = true;  // whether the new name is durable is unknown
+    return synced;
+  }
+  Fd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
+  if (fd.get() < 0) {
+    broken_ = true;
+    return std::unexpected(IoError("cannot open", path));
+  }
+  sealed_bytes_ += active_.end - kHeaderBytes;
+  ::close(active_.fd);
+  active_ = Segment{index, fd.release(), capacity, kHeaderBytes};
+  dirty_ = 0;
+  Publish();
+  return Ok();
+}
+
+void SegmentLog::Publish() {
+  std::lock_guard lock(mu_);
+  published_index_ = active_.index;
+  published_end_ = active_.end;
+  stats_.segments = active_.index;
+  stats_.bytes = sealed_bytes_ + (active_.end - kHeaderBytes);
+}
+
+SegmentLog::Stats SegmentLog::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+Status SegmentLog::Scan(const std::function<bool(const store::LedgerEntry&)>& visit) const {
+  uint32_t last = 0;
+  uint64_t last_end = 0;
+  {
+    std::lock_guard lock(mu_);
+    last = published_index_;
+    last_end = published_end_;
+  }
+  // Everything up to the published end is durable, so a damaged frame there is damage, not a crash.
+  PANTAU_ASSIGN_OR_RETURN(std::string torn_end, ScanSegments(dir_, last, last_end, visit));
+  if (!torn_end.empty()) return std::unexpected(Damaged(std::move(torn_end)));
+  return Ok();
+}
+
+Result<std::string> SegmentLog::ScanFiles(const std::string& dir,
+                                          const std::function<bool(const store::LedgerEntry&)>& visit) {
+  PANTAU_ASSIGN_OR_RETURN(std::vector<uint32_t> segments, ListSegments(dir, /*tidy=*/false));
+  if (segments.empty()) return std::unexpected(Damaged(fmt::format("{} holds no vote-log segment", dir)));
+  return ScanSegments(dir, segments.back(), UINT64_MAX, visit);
+}
+
+Result<std::string> SegmentLog::ScanSegments(const std::string& dir, uint32_t last, uint64_t last_end,
+                                             const std::function<bool(const store::LedgerEntry&)>& visit) {
+  bool stopped = false;
+  auto visit_until_stopped = [&](const store::LedgerEntry& entry) {
+    stopped = !visit(entry);
+    return !stopped;
+  };
+  for (uint32_t index = 1; index <= last && !stopped; ++index) {
+    const std::string path = SegmentPath(dir, index);
+    PANTAU_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+    if (bytes.size() < kHeaderBytes || std::string_view(bytes).substr(0, kHeaderBytes) != kSegmentMagic)
+      return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
+    const uint64_t limit = index == last ? std::min<uint64_t>(last_end, bytes.size()) : bytes.size();
+    const FramesEnd frames = WalkFrames(bytes, limit, visit_until_stopped);
+    if (frames.torn.empty() || stopped) continue;
+    const std::string where = fmt::format("{}: damaged frame at byte {}: {}", path, frames.end, frames.torn);
+    if (index != last) return std::unexpected(Damaged(where));
+    return where;  // the end of the newest segment: an append that had not finished
+  }
+  return std::string();
+}
+
+}  // namespace pantau::ledger

@@ -1,0 +1,102 @@
+// SegmentLog: the durable, append-only record of every ledger entry, in the order the group committer
+// made them durable. Entries are framed (log_record.h) into segment files that are zero-filled before
+// they are used, so an append is one pwrite and one fdatasync that changes no file-system metadata.
+// After a crash the log ends at the first frame that is incomplete or fails its checksum: only an
+// append that never returned can have left one, so nothing acknowledged is lost; the remains of that
+// append are erased at open.
+//
+//   PANTAU_ASSIGN_OR_RETURN(auto log, ledger::SegmentLog::Open(db_path + "-ledger"));
+//   PANTAU_RETURN_IF_ERROR(log->Append(entries));   // durable when it returns OK
+//   log->Scan([](const store::LedgerEntry& e) { ...; return true; });
+//
+// Files: <dir>/0000000001.seg, 0000000002.seg, ...: a 16-byte header "pantau-vote-log1", then frames,
+// then zeros. The next segment is prepared in the background while the current one fills.
+// One appender at a time (Append is not reentrant); Scan may run beside it and sees a prefix of the log.
+// A failed fdatasync is not retried (Linux may already have dropped the dirty pages): the log refuses
+// every later append until the process restarts and recovery reads what really reached the disk.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+
+#include "core/error.h"
+#include "store/store.h"
+
+namespace pantau::ledger {
+
+class SegmentLog {
+ public:
+  struct Options {
+    uint64_t segment_bytes = 64ull << 20;  // a single batch larger than this gets a segment of its size
+  };
+  struct Stats {
+    uint64_t appends = 0;   // successful Append calls since Open
+    uint32_t segments = 0;  // segment files in use
+    uint64_t bytes = 0;     // durable bytes of frames, all segments
+  };
+
+  // Opens (creating if needed) the log in directory `dir` and recovers its end. DataLoss when a segment
+  // is missing or is not a vote-log segment; Unavailable when the files cannot be read or written.
+  static Result<std::unique_ptr<SegmentLog>> Open(const std::string& dir, Options options);
+  static Result<std::unique_ptr<SegmentLog>> Open(const std::string& dir);  // default Options
+  ~SegmentLog();
+  SegmentLog(const SegmentLog&) = delete;
+  SegmentLog& operator=(const SegmentLog&) = delete;
+
+  // Appends `entries` (any mix of polls) with one write and one fdatasync; OK means durable.
+  // Unavailable on an I/O error (nothing of the batch counts as written).
+  Status Append(std::span<const store::LedgerEntry> entries);
+
+  // Visits every durable entry in append order; stops early when `visit` returns false. Reads the files,
+  // not memory. DataLoss when a frame before the end is damaged.
+  Status Scan(const std::function<bool(const store::LedgerEntry&)>& visit) const;
+
+  // Reads a log directory without opening it for appends and without repairing anything (safe beside
+  // a running server): visits every complete entry in order. An unfinished append at the very end is
+  // not an error; the result then describes it (empty otherwise). DataLoss for damage anywhere else.
+  static Result<std::string> ScanFiles(const std::string& dir,
+                                       const std::function<bool(const store::LedgerEntry&)>& visit);
+
+  Stats stats() const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  static Result<std::string> ScanSegments(const std::string& dir, uint32_t last, uint64_t last_end,
+                                          const std::function<bool(const store::LedgerEntry&)>& visit);
+  struct Segment {
+    uint32_t index = 0;
+    int fd = -1;
+    uint64_t capacity = 0;  // file size
+    uint64_t end = 0;       // offset just past the last durable frame
+  };
+  SegmentLog(std::string dir, Options options);
+
+  Status Recover();
+  Status Roll(uint64_t needed);
+  void PrepareNextInBackground();
+  std::string PathOf(uint32_t index) const;
+  void Publish();
+
+  const std::string dir_;
+  const Options options_;
+
+  Segment active_;
+  uint64_t dirty_ = 0;              // bytes past active_.end a failed append may have written
+  bool broken_ = false;             // an fdatasync failed: refuse appends until restart
+  std::string buffer_;              // frames of the batch being appended (reused)
+  uint64_t sealed_bytes_ = 0;       // frame bytes in segments before the active one
+  std::future<Status> next_;        // the next segment being zero-filled in the background
+  uint64_t next_capacity_ = 0;
+
+  mutable std::mutex mu_;           // guards the published view below (read by Scan and stats)
+  uint32_t published_index_ = 0;
+  uint64_t published_end_ = 0;
+  Stats stats_;
+};
+
+}  // namespace pantau::ledger
