@@ -1,5 +1,6 @@
-// Ledger benchmarks: the entry hash, the raw store sink by batch size, and group commit into SQLite on
-// a real file (WAL, synchronous=FULL, so every batch waits for an fsync). The database lives in a
+// Ledger benchmarks: the entry hash, the raw store sink by batch size, and group commit, each into SQLite
+// on a real file (WAL, synchronous=FULL: every batch waits for an fsync) and into the journaled store
+// (every batch waits for one vote-log fdatasync; SQLite follows), plus the follower's catch-up rate. The database lives in a
 // fresh directory under $PANTAU_BENCH_DIR (default /tmp); results depend on the disk's sync latency.
 //   build/bench/ledger/ledger_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
@@ -9,12 +10,14 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
 
 #include "ledger/chain.h"
 #include "ledger/group_committer.h"
+#include "ledger/journaled_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace pantau {
@@ -33,17 +36,25 @@ Vote BenchVote(const PollId& poll, uint64_t n) {
   return v;
 }
 
-// A fresh database with one poll, removed at the end of the benchmark.
+// A fresh database with one poll, removed at the end of the benchmark. Journaled: the vote log in front
+// of SQLite (as `pantau serve` runs), so AppendVotes waits for one log fdatasync and SQLite follows.
 class BenchDb {
  public:
-  BenchDb() {
+  explicit BenchDb(bool journaled = false) {
     const char* base = getenv("PANTAU_BENCH_DIR");
     std::string pattern = std::string(base ? base : "/tmp") + "/pantau-bench-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
-    auto opened = store::SqliteStore::Open(dir_ + "/bench.db");
+    auto opened = store::SqliteStore::Open(dir_ + "/bench.db", {.sync_vote_commits = !journaled});
     if (!opened) throw std::runtime_error(opened.error().ToLogString());
-    store_ = std::move(*opened);
+    if (journaled) {
+      auto wrapped = ledger::JournaledStore::Open(std::move(*opened), ledger::VoteLogDirOf(dir_ + "/bench.db"));
+      if (!wrapped) throw std::runtime_error(wrapped.error().ToLogString());
+      journal_ = wrapped->get();
+      store_ = std::move(*wrapped);
+    } else {
+      store_ = std::move(*opened);
+    }
     Poll poll;
     poll.id = poll_;
     poll.title = "bench";
@@ -56,12 +67,14 @@ class BenchDb {
     std::filesystem::remove_all(dir_, ignored);
   }
   store::Store& store() { return *store_; }
+  ledger::JournaledStore* journal() { return journal_; }
   const PollId& poll() const { return poll_; }
 
  private:
   std::string dir_;
   PollId poll_{"benchpoll0001"};
-  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<store::Store> store_;
+  ledger::JournaledStore* journal_ = nullptr;
 };
 
 void BM_EntryHash(benchmark::State& state) {
@@ -75,9 +88,10 @@ void BM_EntryHash(benchmark::State& state) {
 }
 BENCHMARK(BM_EntryHash);
 
-// Store::AppendVotes alone: one durable transaction per call, state.range(0) votes each.
+// Store::AppendVotes alone: one durable transaction (or log append) per call, state.range(0) votes each.
+template <bool kJournaled>
 void BM_AppendVotes(benchmark::State& state) {
-  BenchDb db;
+  BenchDb db(kJournaled);
   const auto batch_size = static_cast<size_t>(state.range(0));
   store::ChainTail tail;
   uint64_t n = 0;
@@ -92,7 +106,38 @@ void BM_AppendVotes(benchmark::State& state) {
   state.counters["votes/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
   state.counters["commits/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_AppendVotes)->Arg(1)->Arg(16)->Arg(256)->Arg(4096)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AppendVotes<false>)->Name("BM_AppendVotes/sqlite")->Arg(1)->Arg(16)->Arg(256)->Arg(4096)
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AppendVotes<true>)->Name("BM_AppendVotes/journaled")->Arg(1)->Arg(16)->Arg(256)->Arg(4096)
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The journaled store's follower alone: 50k votes are logged, then the time until SQLite holds them
+// all (what the database sustains behind the log, and the CPU it takes).
+void BM_FollowerCatchUp(benchmark::State& state) {
+  constexpr int kVotes = 50'000;
+  uint64_t followed = 0;
+  std::optional<BenchDb> db;
+  for (auto _ : state) {
+    state.PauseTiming();
+    db.reset();
+    db.emplace(true);
+    store::ChainTail tail;
+    std::vector<store::LedgerEntry> batch;
+    for (int n = 0; n < kVotes; ++n) {
+      batch.push_back(ledger::Link(tail, BenchVote(db->poll(), static_cast<uint64_t>(n))));
+      tail = {batch.back().vote.seq, batch.back().entry_hash};
+      if (batch.size() == 4096 || n + 1 == kVotes) {
+        if (!db->store().AppendVotes(batch)) state.SkipWithError("AppendVotes failed");
+        batch.clear();
+      }
+    }
+    state.ResumeTiming();
+    if (!db->journal()->WaitFollowed()) state.SkipWithError("the follower did not catch up");
+    followed += kVotes;
+  }
+  state.counters["votes/s"] = benchmark::Counter(static_cast<double>(followed), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_FollowerCatchUp)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void ReportCommitter(benchmark::State& state, const ledger::GroupCommitter& committer, uint64_t acked) {
   const auto stats = committer.stats();
@@ -104,8 +149,9 @@ void ReportCommitter(benchmark::State& state, const ledger::GroupCommitter& comm
 
 // Closed loop: state.range(0) clients, each submitting one vote and waiting for its acknowledgement
 // before the next (an HTTP handler awaiting its vote). Each iteration: 25 votes per client.
+template <bool kJournaled>
 void BM_GroupCommitClosedLoop(benchmark::State& state) {
-  BenchDb db;
+  BenchDb db(kJournaled);
   ledger::GroupCommitter committer(db.store(), {});
   if (!committer.Start()) return state.SkipWithError("Start failed");
   const int clients = static_cast<int>(state.range(0));
@@ -135,7 +181,10 @@ void BM_GroupCommitClosedLoop(benchmark::State& state) {
   committer.Stop();
   ReportCommitter(state, committer, acked.load());
 }
-BENCHMARK(BM_GroupCommitClosedLoop)->Arg(1)->Arg(16)->Arg(64)->Arg(256)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GroupCommitClosedLoop<false>)->Name("BM_GroupCommitClosedLoop/sqlite")->Arg(1)->Arg(16)->Arg(64)->Arg(256)
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GroupCommitClosedLoop<true>)->Name("BM_GroupCommitClosedLoop/journaled")->Arg(1)->Arg(16)->Arg(64)
+    ->Arg(256)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // Open loop: state.range(0) threads each fire 5000 submissions without waiting (a burst), then the
 // iteration waits for every acknowledgement. Shows the ceiling when batches are as large as allowed.

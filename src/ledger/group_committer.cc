@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <exception>
 #include <set>
@@ -102,6 +104,7 @@ store::ChainTail GroupCommitter::Tail(const PollId& poll) const {
 }
 
 void GroupCommitter::Run() {
+  pthread_setname_np(pthread_self(), "vote-committer");
   std::vector<Pending> batch;
   for (;;) {
     {

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "store/chain_link.h"
@@ -11,6 +15,7 @@ namespace pantau::ledger {
 namespace {
 
 constexpr size_t kReconcileChunk = 4096;
+constexpr int kFollowerNice = 10;
 
 Error Diverged(std::string detail) {
   return Error::DataLoss("the database and the vote log disagree", std::move(detail));
@@ -152,6 +157,7 @@ Status JournaledStore::AppendVotes(const std::vector<store::LedgerEntry>& batch)
   if (batch.empty()) return Ok();
   std::lock_guard append_lock(append_mu_);
   PANTAU_ASSIGN_OR_RETURN(auto advanced, CheckBatch(batch));
+  PANTAU_RETURN_IF_ERROR(WaitForLagBelowLimit());
   PANTAU_RETURN_IF_ERROR(log_->Append(batch));
   auto logged = std::make_shared<const std::vector<store::LedgerEntry>>(batch);
   {
@@ -170,6 +176,10 @@ Status JournaledStore::AppendVotes(const std::vector<store::LedgerEntry>& batch)
 }
 
 void JournaledStore::Follow() {
+  // Background work: acknowledging votes (the log) and answering requests come first; the follower
+  // takes the CPU they leave and catches up when load falls.
+  pthread_setname_np(pthread_self(), "vote-follower");
+  setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kFollowerNice);
   std::vector<store::LedgerEntry> merged;
   std::chrono::milliseconds backoff{50};
   for (;;) {
@@ -179,6 +189,13 @@ void JournaledStore::Follow() {
       std::unique_lock lock(mu_);
       work_.wait(lock, [&] { return (!pending_.empty() && !follow_error_) || stopping_; });
       if (pending_.empty() || follow_error_) return;
+      // Gather a larger transaction (each commit rewrites the B-tree pages it touches), unless a reader
+      // is waiting or the oldest logged batch has waited long enough.
+      const auto deadline = std::chrono::steady_clock::now() + options_.follow_delay;
+      work_.wait_until(lock, deadline, [&] {
+        const uint64_t lag = stats_.logged - stats_.followed;
+        return lag >= options_.max_follow_batch || lag >= options_.max_lag || readers_waiting_ > 0 || stopping_;
+      });
       for (const Batch& batch : pending_) {
         if (count > 0 && count + batch->size() > options_.max_follow_batch) break;
         taken.push_back(batch);
@@ -222,11 +239,23 @@ void JournaledStore::Follow() {
   }
 }
 
+Status JournaledStore::WaitForLagBelowLimit() {
+  std::unique_lock lock(mu_);
+  // Bounded memory: a database that cannot keep up slows acknowledgements down to its own pace.
+  followed_cv_.wait(lock, [&] { return stats_.logged - stats_.followed < options_.max_lag || follow_error_; });
+  if (follow_error_)
+    return std::unexpected(Error::Unavailable("votes cannot be recorded right now", follow_error_->ToLogString()));
+  return Ok();
+}
+
 Status JournaledStore::WaitFollowed() {
   std::unique_lock lock(mu_);
   const uint64_t target = stats_.logged;
+  ++readers_waiting_;
+  if (stats_.followed < target) work_.notify_all();
   const bool done = followed_cv_.wait_for(lock, options_.read_wait,
                                           [&] { return stats_.followed >= target || follow_error_; });
+  --readers_waiting_;
   if (follow_error_)
     return std::unexpected(Error::Unavailable("votes cannot be read right now", follow_error_->ToLogString()));
   if (!done)

@@ -39,7 +39,9 @@ class JournaledStore final : public store::Store {
  public:
   struct Options {
     SegmentLog::Options log;
-    size_t max_follow_batch = 16384;                 // entries per database transaction of the follower
+    size_t max_follow_batch = 8192;                  // entries per database transaction of the follower
+    std::chrono::milliseconds follow_delay{100};     // gathers a transaction this long unless a reader waits
+    size_t max_lag = 262'144;  // logged entries the database may trail by; beyond it appends wait for it
     std::chrono::milliseconds read_wait{10'000};     // a scan waits this long for the follower, then Unavailable
   };
   struct Stats {
@@ -85,6 +87,7 @@ class JournaledStore final : public store::Store {
   // Checks a batch against the tails and tokens as of now; returns the tails it advances to.
   Result<std::map<std::string, store::ChainTail>> CheckBatch(const std::vector<store::LedgerEntry>& batch);
   void Follow();
+  Status WaitForLagBelowLimit();
   static std::string EntryKey(const PollId& poll, const store::Hash& hash);
 
   std::unique_ptr<store::Store> db_;
@@ -103,6 +106,7 @@ class JournaledStore final : public store::Store {
   std::unordered_map<std::string, const store::LedgerEntry*> pending_by_hash_;
   Stats stats_;
   std::optional<Error> follow_error_;    // the database refused a logged batch: it has diverged
+  int readers_waiting_ = 0;             // WaitFollowed callers: the follower writes at once
   bool stopping_ = false;
   std::thread follower_;
 };

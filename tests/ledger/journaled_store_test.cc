@@ -133,5 +133,23 @@ TEST_F(JournaledStoreTest, APanelTokenSpentInTheLogIsSpentBeforeTheDatabaseFollo
   EXPECT_EQ(again.error().type, "panel-token-used");
 }
 
+TEST_F(JournaledStoreTest, AppendsWaitWhileTheDatabaseTrailsByMoreThanMaxLag) {
+  TempDir dir;
+  auto db = OpenDb(Db(dir));
+  ASSERT_TRUE(db->CreatePoll(poll_, MakeSecrets()).has_value());
+  JournaledStore::Options options;
+  options.max_lag = 4;
+  options.follow_delay = std::chrono::milliseconds(60'000);  // only the lag limit makes it write
+  auto store = JournaledStore::Open(std::move(db), Log(dir), options);
+  ASSERT_TRUE(store.has_value());
+  store::ChainTail tail;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE((*store)->AppendVotes(Continue(tail, poll_.id, 3, 10 * i)).has_value());
+    const auto stats = (*store)->stats();
+    EXPECT_LT(stats.logged - stats.followed, 4u + 3u) << "after append " << i;
+  }
+  EXPECT_EQ(testing_support::TotalVotes(**store, poll_.id), 30u);
+}
+
 }  // namespace
 }  // namespace pantau::ledger

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "store/sqlite/internal/migrations.h"
 #include "store/store_contract.h"
 #include "store/temp_dir.h"
 
@@ -49,12 +50,12 @@ TEST(SqliteStore, OpenCreatesAWalDatabaseAtTheCurrentSchemaVersion) {
     EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
   }
   EXPECT_EQ(RawQuery(path, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "1");
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(store::internal::SqliteMigrations().size()));
   // Reopening runs no migration twice and keeps the data.
   auto again = SqliteStore::Open(path);
   ASSERT_TRUE(again.has_value()) << again.error().ToLogString();
   EXPECT_TRUE((*again)->GetPoll(PollId{"p1"}).has_value());
-  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "1");
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), std::to_string(store::internal::SqliteMigrations().size()));
 }
 
 TEST(SqliteStore, OpenRefusesPathsThatAreNotAFile) {

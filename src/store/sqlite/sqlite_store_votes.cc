@@ -110,7 +110,8 @@ Result<std::map<std::string, ChainTail>> SqliteStore::LoadChainTails() {
 Result<LedgerEntry> SqliteStore::FindEntry(const PollId& poll, const Hash& entry_hash) {
   PANTAU_ASSIGN_OR_RETURN(auto reader, readers_->Acquire());
   PANTAU_ASSIGN_OR_RETURN(auto stmt, reader->Prepare(fmt::format(
-      "SELECT {} FROM votes WHERE poll_id = ?1 AND entry_hash = ?2", internal::kVoteColumns)));
+      "SELECT {} FROM votes WHERE substr(entry_hash, 1, 8) = substr(?2, 1, 8) AND entry_hash = ?2 AND poll_id = ?1",
+      internal::kVoteColumns)));
   stmt->BindText(1, poll.value());
   stmt->BindBlob(2, entry_hash);
   PANTAU_ASSIGN_OR_RETURN(bool row, stmt->Step());
