@@ -72,12 +72,13 @@ Status SyncDirectory(const std::string& dir) {
   return Ok();
 }
 
-// Reads bytes [0, size) of a file (a whole segment: tens of MiB, read only at open and by Scan).
-Result<std::string> ReadFile(const std::string& path) {
+// Reads the first `max_bytes` of a file, or all of it (a whole segment: tens of MiB, read only at open
+// and by Scan).
+Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT64_MAX) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) return std::unexpected(IoError("cannot open", path));
-  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  std::string bytes(static_cast<size_t>(std::min<uint64_t>(static_cast<uint64_t>(st.st_size), max_bytes)), '\0');
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::pread(fd.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
@@ -181,19 +182,19 @@ Status SegmentLog::Recover() {
     PANTAU_RETURN_IF_ERROR(SyncDirectory(dir_));
     segments.push_back(1);
   }
-  // Sealed segments: check the header and count their bytes (their frames are checked by Scan).
+  // Sealed segments: only their headers here (Scan checks their frames, and the journaled store scans
+  // the whole log at open anyway).
   for (uint32_t index : segments) {
     const std::string path = PathOf(index);
+    if (index != segments.back()) {
+      PANTAU_ASSIGN_OR_RETURN(std::string header, ReadFile(path, kHeaderBytes));
+      if (header != kSegmentMagic) return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
+      continue;
+    }
     PANTAU_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
     if (bytes.size() < kHeaderBytes || std::string_view(bytes).substr(0, kHeaderBytes) != kSegmentMagic)
       return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
     const FramesEnd frames = WalkFrames(bytes, bytes.size(), {});
-    if (index != segments.back()) {
-      if (!frames.torn.empty())
-        return std::unexpected(Damaged(fmt::format("{}: damaged frame at byte {}: {}", path, frames.end, frames.torn)));
-      sealed_bytes_ += frames.end - kHeaderBytes;
-      continue;
-    }
     // The active segment: anything past the last intact frame is the remains of an append that never
     // returned. Erase it, so the next append starts on zeros.
     const auto last_nonzero = bytes.find_last_not_of('\0');
@@ -275,7 +276,6 @@ Status SegmentLog::Roll(uint64_t needed) {
     broken_ = true;
     return std::unexpected(IoError("cannot open", path));
   }
-  sealed_bytes_ += active_.end - kHeaderBytes;
   ::close(active_.fd);
   active_ = Segment{index, fd.release(), capacity, kHeaderBytes};
   dirty_ = 0;
@@ -288,7 +288,6 @@ void SegmentLog::Publish() {
   published_index_ = active_.index;
   published_end_ = active_.end;
   stats_.segments = active_.index;
-  stats_.bytes = sealed_bytes_ + (active_.end - kHeaderBytes);
 }
 
 SegmentLog::Stats SegmentLog::stats() const {

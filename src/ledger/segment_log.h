@@ -37,7 +37,6 @@ class SegmentLog {
   struct Stats {
     uint64_t appends = 0;   // successful Append calls since Open
     uint32_t segments = 0;  // segment files in use
-    uint64_t bytes = 0;     // durable bytes of frames, all segments
   };
 
   // Opens (creating if needed) the log in directory `dir` and recovers its end. DataLoss when a segment
@@ -89,7 +88,6 @@ class SegmentLog {
   uint64_t dirty_ = 0;              // bytes past active_.end a failed append may have written
   bool broken_ = false;             // an fdatasync failed: refuse appends until restart
   std::string buffer_;              // frames of the batch being appended (reused)
-  uint64_t sealed_bytes_ = 0;       // frame bytes in segments before the active one
   std::future<Status> next_;        // the next segment being zero-filled in the background
   uint64_t next_capacity_ = 0;
 

@@ -202,6 +202,9 @@ TEST_F(PollServerTest, AKilledServerKeepsEveryAcknowledgedVote) {
   verify = RunPantau({"verify", db_});
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_EQ(verify.output.find("behind"), std::string::npos) << verify.output;
+  auto log_only = RunPantau({"verify", db_ + "-ledger"});
+  EXPECT_EQ(log_only.exit_code, 0) << log_only.output;
+  EXPECT_NE(log_only.output.find("OK, 1 polls"), std::string::npos) << log_only.output;
 }
 
 TEST_F(PollServerTest, VisibilityRulesHideResultsUntilTheyMayBeShown) {

@@ -197,10 +197,17 @@ TEST(SegmentLog, DamageInASealedSegmentOrAMissingSegmentIsDataLoss) {
   std::string bytes = ReadBytes(Segment(dir.path(), 2));
   bytes[100] ^= 0x10;
   WriteBytes(Segment(dir.path(), 2), bytes);
-  auto damaged = SegmentLog::Open(dir.path(), {.segment_bytes = 4096});
-  ASSERT_FALSE(damaged.has_value());
-  EXPECT_EQ(damaged.error().code, ErrorCode::kDataLoss);
-  EXPECT_NE(damaged.error().detail.find("0000000002.seg"), std::string::npos) << damaged.error().detail;
+  {
+    auto damaged = OpenLog(dir.path(), 4096);  // opening reads only the newest segment's frames
+    ASSERT_NE(damaged, nullptr);
+    auto scanned = damaged->Scan([](const store::LedgerEntry&) { return true; });
+    ASSERT_FALSE(scanned.has_value());
+    EXPECT_EQ(scanned.error().code, ErrorCode::kDataLoss);
+    EXPECT_NE(scanned.error().detail.find("0000000002.seg"), std::string::npos) << scanned.error().detail;
+    auto read_only = SegmentLog::ScanFiles(dir.path(), [](const store::LedgerEntry&) { return true; });
+    ASSERT_FALSE(read_only.has_value());
+    EXPECT_EQ(read_only.error().code, ErrorCode::kDataLoss);
+  }
 
   std::filesystem::remove(Segment(dir.path(), 2));
   auto missing = SegmentLog::Open(dir.path(), {.segment_bytes = 4096});
