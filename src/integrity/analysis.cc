@@ -63,6 +63,10 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   for (const auto& o : r.options) raw_shares.push_back(o.raw_share);
   r.raw_winner = Winner(log, raw_shares);
   r.adjusted_winner = Winner(log, adjusted);
+  double counted = 0;
+  for (const OptionResult& o : r.options) counted += std::max(0.0, static_cast<double>(o.raw_votes) - o.excess);
+  r.contamination = Contamination(adjusted, config.contamination_epsilon, counted);
+  r.raw_flip_epsilon = FlipEpsilon(raw_shares);
   return r;
 }
 
