@@ -1,6 +1,7 @@
 #include "sim/network_pools.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -12,7 +13,7 @@ namespace pantau::sim {
 
 std::vector<uint32_t> Asns::All() const {
   std::vector<uint32_t> all;
-  for (const auto* list : {&mobile, &fixed, &government, &hosting}) all.insert(all.end(), list->begin(), list->end());
+  for (const auto* list : {&mobile, &fixed, &government, &hosting, &extra}) all.insert(all.end(), list->begin(), list->end());
   return all;
 }
 
@@ -44,6 +45,47 @@ Result<NetworkPools> NetworkPools::FromAsnCsv(std::string_view asn_csv, const As
     if (!pools.ranges_.contains(asn))
       return std::unexpected(Error::NotFound(fmt::format("AS{} has no IPv4 range in the ASN table", asn)));
   return pools;
+}
+
+Status NetworkPools::AddIpv6(std::string_view asn_csv) {
+  CsvReader reader(asn_csv);
+  std::vector<std::string_view> f;
+  while (true) {
+    auto more = reader.Next(f);
+    if (!more) return std::unexpected(more.error());
+    if (!*more) break;
+    if (f.size() < 3) continue;
+    uint32_t asn = 0;
+    if (std::from_chars(f[2].data(), f[2].data() + f[2].size(), asn).ec != std::errc{} || !ranges_.contains(asn)) continue;
+    auto first = netintel::IpAddress::Parse(f[0]);
+    auto last = netintel::IpAddress::Parse(f[1]);
+    if (!first || !last || first->is_v4() || last->is_v4()) continue;
+    // Whole /48s only: a prefix the range covers from its first to its last address.
+    const uint64_t lo = (first->v6_high() >> 16) + ((first->v6_high() & 0xffff) != 0 || first->v6_low() != 0);
+    const uint64_t hi_end = last->v6_high() >> 16;
+    const bool last_whole = (last->v6_high() & 0xffff) == 0xffff && last->v6_low() == ~uint64_t{0};
+    if (!last_whole && hi_end == 0) continue;
+    const uint64_t hi = last_whole ? hi_end : hi_end - 1;
+    if (hi < lo) continue;
+    ranges6_[asn].push_back({lo, hi});
+  }
+  return Ok();
+}
+
+Ipv6Prefix48 NetworkPools::RandomPrefix48(uint32_t asn, Rng& rng) const {
+  const auto& ranges = ranges6_.at(asn);
+  const Prefix48Range& r = ranges[rng.Below(ranges.size())];
+  const uint64_t span = r.last - r.first;
+  return r.first + (span == 0 ? 0 : rng.Below(std::min<uint64_t>(span, uint64_t{1} << 40) + 1));
+}
+
+std::string Ipv6ToString(uint64_t high, uint64_t low) {
+  std::array<uint8_t, 16> bytes{};
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<uint8_t>(high >> (56 - 8 * i));
+    bytes[8 + i] = static_cast<uint8_t>(low >> (56 - 8 * i));
+  }
+  return netintel::IpAddress::FromV6(bytes).ToString();
 }
 
 NetworkPools NetworkPools::Synthetic(const Asns& asns) {
