@@ -13,6 +13,7 @@
 
 #include "integrity/bootstrap.h"
 #include "integrity/cohort.h"
+#include "integrity/cohort_signals.h"
 #include "integrity/contamination.h"
 #include "integrity/evidence.h"
 #include "integrity/monte_carlo.h"
@@ -26,6 +27,7 @@ struct AnalysisConfig {
   MonteCarloConfig monte_carlo;  // replicates = 0 skips significance testing (p_value stays -1)
   EvidenceConfig evidence;
   BootstrapConfig bootstrap;     // replicates = 0 skips the intervals (ci_low/ci_high stay -1)
+  LinkConfig links;              // one-sided share links among the votes the scan left
   double contamination_epsilon = 0.05;  // the stated ε of the contamination bounds
 };
 

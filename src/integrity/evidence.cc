@@ -80,9 +80,9 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
       window_o += cell.option_votes;
       expected += cell.window_votes * cell.baseline_share;
       const std::string test =
-          cell.test == CellTest::kShift
-              ? fmt::format("{:.0f}% usually", 100 * cell.baseline_share)
-              : fmt::format("burst: {:.1f} expected from the poll's time curve", cell.expected);
+          cell.test == CellTest::kShift  ? fmt::format("{:.0f}% usually", 100 * cell.baseline_share)
+          : cell.test == CellTest::kLink ? fmt::format("whole poll; its voters' networks give {:.0f}%", 100 * cell.baseline_share)
+                                         : fmt::format("burst: {:.1f} expected from the poll's time curve", cell.expected);
       card.found_at.push_back(fmt::format("{} ({} min, {} of {} votes for {}; {}; LLR {:.1f})", GroupName(cell),
                                           (cell.end_ms - cell.start_ms + 59'999) / 60'000, cell.option_votes,
                                           cell.window_votes, card.choice, test, cell.llr));
