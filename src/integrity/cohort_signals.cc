@@ -112,13 +112,18 @@ std::vector<std::vector<uint32_t>> GroupByLink(const std::vector<uint32_t>& key,
   return groups;
 }
 
+// The cohort's span: its first and last vote.
+void SetSpan(const VoteLog& log, Cohort& c) {
+  c.start_ms = INT64_MAX, c.end_ms = INT64_MIN;
+  for (uint32_t v : c.votes) c.start_ms = std::min(c.start_ms, log.time_ms[v]), c.end_ms = std::max(c.end_ms, log.time_ms[v]);
+}
+
 Cohort LinkCohort(const VoteLog& log, const std::vector<uint32_t>& votes, Cell cell, double p_value) {
   Cohort c;
   c.option = cell.option;
   for (uint32_t v : votes)
     if (log.option[v] == cell.option) c.votes.push_back(v);
-  c.start_ms = INT64_MAX, c.end_ms = INT64_MIN;
-  for (uint32_t v : c.votes) c.start_ms = std::min(c.start_ms, log.time_ms[v]), c.end_ms = std::max(c.end_ms, log.time_ms[v]);
+  SetSpan(log, c);
   cell.start_ms = c.start_ms;
   cell.end_ms = c.end_ms + 1;
   c.excess = cell.excess;
@@ -195,6 +200,68 @@ void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector
   for (Cohort& c : links) cohorts.push_back(std::move(c));
   std::stable_sort(cohorts.begin(), cohorts.end(), [](const Cohort& a, const Cohort& b) { return a.start_ms < b.start_ms; });
   for (size_t c = 0; c < cohorts.size(); ++c) cohorts[c].id = "C" + std::to_string(c + 1);
+}
+
+namespace {
+
+// The cohort's own share link: its most used token, when it carries enough of the cohort and the
+// cohort holds most of the link's votes (a popular organic link is not the cohort's). 0 when none.
+uint32_t OwnToken(const VoteLog& log, const Cohort& c, const std::vector<uint32_t>& token_votes,
+                  const TrimConfig& config) {
+  std::unordered_map<uint32_t, uint32_t> counts;
+  for (uint32_t v : c.votes)
+    if (log.token[v] != 0) ++counts[log.token[v]];
+  uint32_t best = 0, best_n = 0;
+  for (const auto& [t, n] : counts)
+    if (n > best_n || (n == best_n && t < best)) best = t, best_n = n;
+  if (best == 0 || best_n < config.min_token_share * static_cast<double>(c.votes.size()) ||
+      best_n < config.min_token_ownership * token_votes[best])
+    return 0;
+  return best;
+}
+
+// Per vote of `votes`: how many of `votes` fall within `minutes` of it.
+std::vector<uint32_t> TimeDensity(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes) {
+  std::vector<int64_t> sorted;
+  for (uint32_t v : votes) sorted.push_back(log.time_ms[v]);
+  std::sort(sorted.begin(), sorted.end());
+  const int64_t w = minutes * 60'000;
+  std::vector<uint32_t> density;
+  for (uint32_t v : votes)
+    density.push_back(static_cast<uint32_t>(std::upper_bound(sorted.begin(), sorted.end(), log.time_ms[v] + w) -
+                                            std::lower_bound(sorted.begin(), sorted.end(), log.time_ms[v] - w)));
+  return density;
+}
+
+bool IsLinkCohort(const Cohort& c) {
+  return std::all_of(c.cells.begin(), c.cells.end(), [](const Cell& cell) { return cell.test == CellTest::kLink; });
+}
+
+}  // namespace
+
+void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Cohort>& cohorts) {
+  if (!config.enabled) return;
+  std::vector<uint32_t> token_votes(log.tokens.size(), 0);
+  for (uint32_t t : log.token) ++token_votes[t];
+  for (Cohort& c : cohorts) {
+    if (c.votes.empty() || IsLinkCohort(c)) continue;
+    const double n = static_cast<double>(c.votes.size());
+    const double excess = std::clamp(c.excess, 0.0, n);
+    const auto keep = static_cast<size_t>(std::ceil(excess + config.keep_honest * (n - excess)));
+    if (keep >= c.votes.size()) continue;
+    const uint32_t own = OwnToken(log, c, token_votes, config);
+    const std::vector<uint32_t> density = TimeDensity(log, c.votes, config.density_minutes);
+    // Most instructed-looking first: on the cohort's own link, then densest in time, then earliest.
+    std::vector<size_t> order(c.votes.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto score = [&](size_t i) { return std::pair{own != 0 && log.token[c.votes[i]] == own, density[i]}; };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score(a) > score(b); });
+    std::vector<uint32_t> kept;
+    for (size_t i = 0; i < keep; ++i) kept.push_back(c.votes[order[i]]);
+    std::sort(kept.begin(), kept.end());
+    c.votes = std::move(kept);
+    SetSpan(log, c);
+  }
 }
 
 }  // namespace pantau::integrity

@@ -16,6 +16,14 @@
 // flagged; a link passed around only among one side's supporters is — that is what a mobilising
 // campaign's link is, and the evidence card says which link it was.
 //   AppendLinkCohorts(log, LinkConfig{}, cohorts);
+//
+// Which votes. A scan hit flags every vote for the option in its locus-window, but only its excess
+// were instructed: the rest are the loci's honest voters for that option, spread evenly over the
+// windows. Instructed votes arrive on the shape of a response to a trigger — bunched just after the
+// message, thinning out — and often through the one link that was forwarded. TrimToExcess keeps, per
+// scan cohort, as many votes as its excess (plus `keep_honest` of the rest): first those on the
+// cohort's own link, then those where the cohort's votes crowd closest in time. The excess, and so
+// the adjusted result, do not change.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +45,14 @@ struct LinkConfig {
   double alpha = 0.05;      // links with a larger bound on p are not reported
 };
 
+struct TrimConfig {
+  bool enabled = true;
+  double keep_honest = 0;          // keep the excess plus this share of the expected honest votes
+  int64_t density_minutes = 10;    // a vote's density: the cohort's votes within this many minutes of it
+  double min_token_share = 0.2;    // a cohort's own link carries at least this share of its votes
+  double min_token_ownership = 0.5;  // ... and the cohort holds at least this share of the link's votes
+};
+
 // The one-sided links among votes not yet in `taken` (per kept vote, 1 when a cohort holds it), as
 // cohorts with one kToken or kReferrer cell each (ids empty, p_value set).
 std::vector<Cohort> FindOneSidedLinks(const VoteLog& log, const std::vector<uint8_t>& taken, const LinkConfig& config);
@@ -44,5 +60,8 @@ std::vector<Cohort> FindOneSidedLinks(const VoteLog& log, const std::vector<uint
 // Adds FindOneSidedLinks to `cohorts`, then orders all cohorts by start time and renumbers them
 // "C1", "C2", ... Does nothing when the config is disabled.
 void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts);
+
+// Narrows each scan cohort's votes to the ones most likely instructed (link cohorts are left whole).
+void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Cohort>& cohorts);
 
 }  // namespace pantau::integrity
