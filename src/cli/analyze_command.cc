@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "core/local_time.h"
 #include "core/time.h"
 #include "integrity/analysis.h"
 #include "integrity/report_writer.h"
@@ -57,9 +59,10 @@ class MappedFile {
 };
 
 struct AnalyzeOptions {
-  std::string input, flags, json, asn_table;
+  std::string input, flags, json, asn_table, region;
   bool lenient = false;
   int utc_offset_minutes = 480;
+  bool offset_given = false;  // --utc-offset-minutes was passed (it wins over --region)
   int replicates = 99;
   int threads = 2;
   double alpha = 0.05;
@@ -113,7 +116,8 @@ int RunAnalyze(const AnalyzeOptions& o) {
     return 2;
   }
   integrity::AnalysisConfig config;
-  config.evidence.utc_offset_minutes = o.utc_offset_minutes;
+  config.evidence.utc_offset_minutes =
+      o.region.empty() || o.offset_given ? o.utc_offset_minutes : ZoneOf(RegionCode{o.region}).utc_offset_minutes;
   config.monte_carlo = {.replicates = o.replicates, .seed = o.seed, .threads = o.threads, .alpha = o.alpha};
   config.contamination_epsilon = o.epsilon;
   const integrity::AnalysisResult result = integrity::Analyze(*log, config);
@@ -171,9 +175,12 @@ void AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--json", o->json, "Write the report JSON here");
   cmd->add_flag("--lenient", o->lenient, "Skip malformed rows (counted and reported) instead of failing");
   cmd->add_option("--asn-table", o->asn_table, "ASN table (default: the build's)")->envname("PANTAU_ASN_TABLE");
-  cmd->add_option("--utc-offset-minutes", o->utc_offset_minutes, "Local time for office hours (WITA 480, WIB 420, WIT 540)")
-      ->envname("PANTAU_UTC_OFFSET_MINUTES")
-      ->capture_default_str();
+  auto* offset = cmd->add_option("--utc-offset-minutes", o->utc_offset_minutes,
+                                 "Local time for office hours (WITA 480, WIB 420, WIT 540)")
+                     ->envname("PANTAU_UTC_OFFSET_MINUTES")
+                     ->capture_default_str();
+  cmd->add_option("--region", o->region,
+                  "Kemendagri code of the poll's region (71.73 Kota Tomohon): office hours in its zone (WIB/WITA/WIT)");
   cmd->add_option("--replicates", o->replicates, "Monte Carlo replicates for p-values (0: skip)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
@@ -185,7 +192,8 @@ void AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads for Monte Carlo")->envname("PANTAU_THREADS")->check(CLI::Range(1, 256))->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the Monte Carlo permutations")->capture_default_str();
   cmd->footer("Exit status: 0 analysed; 2 unreadable or malformed input (the message names row and column).");
-  cmd->callback([o] {
+  cmd->callback([o, offset] {
+    o->offset_given = offset->count() > 0 || std::getenv("PANTAU_UTC_OFFSET_MINUTES") != nullptr;
     if (const int rc = RunAnalyze(*o); rc != 0) throw CLI::RuntimeError(rc);
   });
 }

@@ -8,6 +8,7 @@
 
 #include "cli/analyze_command.h"
 #include "cli/simulate_command.h"
+#include "core/local_time.h"
 #include "integrity/analysis.h"
 #include "integrity/evaluation.h"
 #include "integrity/vote_log_reader.h"
@@ -56,7 +57,8 @@ Status EvaluatePoll(const EvalOptions& o, const Inputs& in, const sim::Scenario&
   integrity::AnalysisConfig config;
   config.monte_carlo.replicates = o.replicates;
   config.bootstrap.replicates = o.bootstrap;
-  config.evidence.utc_offset_minutes = scenario.utc_offset_minutes;  // the analyst knows the poll's region
+  // The analyst knows the poll's region, as `analyze --region` does.
+  config.evidence.utc_offset_minutes = ZoneOf(RegionCode{scenario.region}).utc_offset_minutes;
   const integrity::AnalysisResult result = integrity::Analyze(*log, config);
   for (size_t m = 0; m < kMethods.size(); ++m) {
     const integrity::Flagging f = kMethods[m] == Method::kEngine ? integrity::EngineFlagging(*log, result)

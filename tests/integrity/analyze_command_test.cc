@@ -67,6 +67,12 @@ TEST(AnalyzeCommand, SimulateThenAnalyzeWritesFlagsAndReport) {
     EXPECT_NE(report.find(key), std::string::npos) << key;
   EXPECT_NE(an.out.find("possible state-apparatus mobilisation"), std::string::npos);
   EXPECT_NE(an.out.find("with 2% contamination"), std::string::npos) << an.out;
+  EXPECT_NE(an.out.find("UTC+8.0"), std::string::npos);  // WITA unless told otherwise
+
+  // The simulated poll runs in Kota Bogor: its zone (WIB) sets office hours.
+  const RunResult bogor = RunCli("analyze --replicates 0 --region 32.71 --input " + (dir / "votes.csv").string(), dir);
+  ASSERT_EQ(bogor.exit_code, 0) << bogor.err;
+  EXPECT_NE(bogor.out.find("UTC+7.0"), std::string::npos) << bogor.out;
 }
 
 TEST(AnalyzeCommand, MalformedInputExitsNonZeroNamingRowAndColumn) {
