@@ -50,8 +50,8 @@ int RunSimulate(const SimulateOptions& o) {
     }
   size_t coordinated = 0;
   for (const auto& v : poll->votes) coordinated += v.label != sim::Label::kOrganic;
-  fmt::print("simulate: scenario {} seed {}: {} votes ({} coordinated) -> {}/votes.csv, truth.csv, shares.json\n",
-             o.scenario, o.seed, poll->votes.size(), coordinated, o.out);
+  fmt::print("simulate: scenario {} ({}) seed {}: {} votes ({} coordinated) -> {}/votes.csv, truth.csv, shares.json\n",
+             o.scenario, scenario->description, o.seed, poll->votes.size(), coordinated, o.out);
   return 0;
 }
 

@@ -123,88 +123,67 @@ void AddSurges(Scenario& s, int n) {
   s.surges.push_back({.votes = Scaled(n, 0.05), .start_hour = 48 + 7, .duration_minutes = 60});
 }
 
+// One office wave (the first Tomohon wave) and an evening phone blast for the other side.
+void AddOfficeWaveAndPhoneBlast(Scenario& s, int n) {
+  AddTomohon(s, n);
+  s.cohorts.pop_back();
+  s.cohorts.push_back(PhoneBlast(Scaled(n, 0.04), 0, 48 + 20, -1));
+}
+
+enum class Place : uint8_t { kJava, kTomohon };
+
 struct Recipe {
   std::string_view name;
+  Place place;
   std::string_view description;
-  void (*build)(Scenario&, int n);
+  void (*build)(Scenario&, int n);  // what happens on top of the organic traffic
 };
 
 // The grid, in the order `pantau eval` reports it.
 constexpr Recipe kRecipes[] = {
-    {"clean", "Java city, organic traffic only (leaning segments, loci and offices, drift)",
-     [](Scenario& s, int) { SetInJava(s); }},
-    {"viral", "Java, two viral organic surges (negative control)",
+    {"clean", Place::kJava, "organic traffic only (leaning segments, loci and offices, drift)", [](Scenario&, int) {}},
+    {"viral", Place::kJava, "two viral organic surges (negative control)", AddSurges},
+    {"tomohon", Place::kTomohon, "two office-hours waves from Pemkot offices on Telkom lines and staff phones",
+     AddTomohon},
+    {"close-race", Place::kTomohon, "organic lead of 2 points; one office wave flips the raw result",
      [](Scenario& s, int n) {
-       SetInJava(s);
-       AddSurges(s, n);
-     }},
-    {"tomohon", "Tomohon: two office-hours waves from Pemkot offices on Telkom lines and staff phones",
-     [](Scenario& s, int n) {
-       SetInTomohon(s);
-       AddTomohon(s, n);
-     }},
-    {"close-race", "Tomohon, organic lead of 2 points; one office wave flips the raw result",
-     [](Scenario& s, int n) {
-       SetInTomohon(s);
        s.organic.shares = {0.44, 0.42, 0.14};
        CohortSpec c;
        c.members = Scaled(n, 0.045);
        c.trigger_hour = 24 + 9;
        s.cohorts.push_back(c);
      }},
-    {"one-carrier", "Tomohon, a blast answered from phones on Telkomsel's CGNAT pool only",
+    {"one-carrier", Place::kTomohon, "a blast answered from phones on Telkomsel's CGNAT pool only",
+     [](Scenario& s, int n) { s.cohorts.push_back(PhoneBlast(Scaled(n, 0.06), 1, 24 + 13, /*carrier=*/0)); }},
+    {"several-blasts", Place::kTomohon, "four blasts: two office waves for Paslon 2, two phone blasts for Paslon 1",
      [](Scenario& s, int n) {
-       SetInTomohon(s);
-       s.cohorts.push_back(PhoneBlast(Scaled(n, 0.06), 1, 24 + 13, /*carrier=*/0));
-     }},
-    {"several-blasts", "Tomohon, four blasts: two office waves for Paslon 2, two phone blasts for Paslon 1",
-     [](Scenario& s, int n) {
-       SetInTomohon(s);
        AddTomohon(s, n);
        s.cohorts.push_back(PhoneBlast(Scaled(n, 0.03), 0, 24 + 21, -1));
        s.cohorts.push_back(PhoneBlast(Scaled(n, 0.025), 0, 48 + 19.5, -1));
      }},
-    {"low-and-slow", "Tomohon, a campaign trickling votes over two days from phones and homes",
+    {"low-and-slow", Place::kTomohon, "a campaign trickling votes over two days from phones and homes",
+     [](Scenario& s, int n) { s.cohorts.push_back(LowAndSlow(Scaled(n, 0.06), 1)); }},
+    {"both-sides", Place::kTomohon, "the state apparatus mobilises for Paslon 2, a campaign for Paslon 1",
      [](Scenario& s, int n) {
-       SetInTomohon(s);
-       s.cohorts.push_back(LowAndSlow(Scaled(n, 0.06), 1));
-     }},
-    {"both-sides", "Tomohon, the state apparatus mobilises for Paslon 2, a campaign for Paslon 1",
-     [](Scenario& s, int n) {
-       SetInTomohon(s);
        AddTomohon(s, n);
        s.cohorts.push_back(EveningBlast(Scaled(n, 0.06), 0));
      }},
-    {"bots", "Java, scripts on hosting networks",
+    {"bots", Place::kJava, "scripts on hosting networks", AddBots},
+    {"evening-phones", Place::kTomohon, "an evening blast answered from phones on every carrier",
+     [](Scenario& s, int n) { s.cohorts.push_back(PhoneBlast(Scaled(n, 0.06), 1, 24 + 20.5, -1)); }},
+    {"heavy-cgnat", Place::kJava, "300 voters behind each carrier address; an office wave and a phone blast",
      [](Scenario& s, int n) {
-       SetInJava(s);
-       AddBots(s, n);
-     }},
-    {"evening-phones", "Tomohon, an evening blast answered from phones on every carrier",
-     [](Scenario& s, int n) {
-       SetInTomohon(s);
-       s.cohorts.push_back(PhoneBlast(Scaled(n, 0.06), 1, 24 + 20.5, -1));
-     }},
-    {"heavy-cgnat", "Java, 300 voters behind each carrier address; an office wave and a phone blast",
-     [](Scenario& s, int n) {
-       SetInJava(s);
        s.organic.voters_per_cgnat_ip = 300;
        s.organic.cgnat_prefixes_per_carrier = 4;
-       AddTomohon(s, n);
-       s.cohorts.pop_back();
-       s.cohorts.push_back(PhoneBlast(Scaled(n, 0.04), 0, 48 + 20, -1));
+       AddOfficeWaveAndPhoneBlast(s, n);
      }},
-    {"ipv6", "Java, half the phones on IPv6 (a /64 each); an office wave and a phone blast",
+    {"ipv6", Place::kJava, "half the phones on IPv6 (a /64 each); an office wave and a phone blast",
      [](Scenario& s, int n) {
-       SetInJava(s);
        s.organic.ipv6_share = 0.5;
-       AddTomohon(s, n);
-       s.cohorts.pop_back();
-       s.cohorts.push_back(PhoneBlast(Scaled(n, 0.04), 0, 48 + 20, -1));
+       AddOfficeWaveAndPhoneBlast(s, n);
      }},
-    {"village", "a village poll of ~2 000 votes in Tomohon with one office wave",
+    {"village", Place::kTomohon, "a village poll of ~2 000 votes with one office wave",
      [](Scenario& s, int n) {
-       SetInTomohon(s);
        s.organic.votes = std::max(100, n / 10);
        s.organic.offices = std::max(4, s.organic.votes / 500);
        CohortSpec c;
@@ -213,9 +192,8 @@ constexpr Recipe kRecipes[] = {
        c.trigger_hour = 24 + 10;
        s.cohorts.push_back(c);
      }},
-    {"mixed", "Java, everything at once: office waves, an evening blast, bots, viral surges",
+    {"mixed", Place::kJava, "everything at once: office waves, an evening blast, bots, viral surges",
      [](Scenario& s, int n) {
-       SetInJava(s);
        AddTomohon(s, n);
        s.cohorts.push_back(EveningBlast(Scaled(n, 0.05), 0));
        AddBots(s, n);
@@ -250,10 +228,12 @@ Result<Scenario> NamedScenario(std::string_view name, int organic_votes) {
     if (r.name != name) continue;
     Scenario s;
     s.name = std::string(name);
-    s.description = std::string(r.description);
     s.organic.votes = organic_votes;
     s.organic.offices = std::max(4, organic_votes / 500);
     MakeRealistic(s.organic);
+    if (r.place == Place::kJava) SetInJava(s);
+    else SetInTomohon(s);
+    s.description = fmt::format("{}: {}", r.place == Place::kJava ? "Kota Bogor" : "Kota Tomohon", r.description);
     r.build(s, organic_votes);
     return s;
   }
