@@ -20,7 +20,7 @@ namespace {
 
 using integrity::Method;
 using integrity::Tally;
-constexpr std::array kMethods{Method::kEngine, Method::kPerIp, Method::kPerCookie, Method::kPerIpUa};
+constexpr std::array kMethods{Method::kEngine, Method::kScanOnly, Method::kPerIp, Method::kPerCookie, Method::kPerIpUa};
 using Tallies = std::array<Tally, kMethods.size()>;
 
 struct EvalOptions {
@@ -60,9 +60,12 @@ Status EvaluatePoll(const EvalOptions& o, const Inputs& in, const sim::Scenario&
   // The analyst knows the poll's region, as `analyze --region` does.
   config.evidence.utc_offset_minutes = ZoneOf(RegionCode{scenario.region}).utc_offset_minutes;
   const integrity::AnalysisResult result = integrity::Analyze(*log, config);
+  config.links.enabled = config.trim.enabled = false;
+  const integrity::AnalysisResult scan_only = integrity::Analyze(*log, config);
   for (size_t m = 0; m < kMethods.size(); ++m) {
-    const integrity::Flagging f = kMethods[m] == Method::kEngine ? integrity::EngineFlagging(*log, result)
-                                                                 : integrity::DedupBaseline(*log, kMethods[m]);
+    const integrity::Flagging f = kMethods[m] == Method::kEngine     ? integrity::EngineFlagging(*log, result)
+                                  : kMethods[m] == Method::kScanOnly ? integrity::EngineFlagging(*log, scan_only)
+                                                                     : integrity::DedupBaseline(*log, kMethods[m]);
     const integrity::Metrics x = integrity::Evaluate(*log, f, truth.coordinated, truth.shares);
     tallies[m].Add(x, truth.clean);
     pooled[m].Add(x, truth.clean);
@@ -102,7 +105,7 @@ void PrintPooledTable(const Tallies& pooled, int votes) {
 }
 
 // The two tables docs/methodology.md carries: pooled by method, and per scenario the engine in full
-// with each baseline's F1, worst share error and winners beside it.
+// with the plain scan's and each baseline's F1, worst share error and winners beside it.
 std::string MarkdownTables(const std::vector<std::pair<std::string, Tallies>>& rows, const Tallies& pooled) {
   std::string md =
       "| method | precision | recall | F1 | organic FPR | FPR on shared addresses | median / max share error (pt) | "

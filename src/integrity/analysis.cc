@@ -42,7 +42,9 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
     std::erase_if(r.cohorts, [&](const Cohort& c) { return c.p_value > config.monte_carlo.alpha; });
     for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].id = "C" + std::to_string(c + 1);
   }
-  TrimToExcess(log, config.trim, r.cohorts);
+  TrimConfig trim = config.trim;
+  trim.baseline_prior_votes = config.scan.prior_votes;
+  TrimToExcess(log, trim, r.cohorts);
   AppendLinkCohorts(log, config.links, r.cohorts);
   r.cards = BuildEvidence(log, r.cohorts, config.evidence);
   const std::vector<double> adjusted = AdjustedShares(log, r.cohorts);

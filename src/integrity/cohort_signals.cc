@@ -233,6 +233,35 @@ std::vector<uint32_t> TimeDensity(const VoteLog& log, const std::vector<uint32_t
   return density;
 }
 
+// The poll's time curve without the cohorts' votes: which share of the unflagged traffic falls in a
+// window.
+class TimeCurve {
+ public:
+  TimeCurve(const VoteLog& log, const std::vector<Cohort>& cohorts) {
+    std::vector<uint8_t> taken(log.size(), 0);
+    for (const Cohort& c : cohorts)
+      for (uint32_t v : c.votes) taken[v] = 1;
+    for (size_t i = 0; i < log.size(); ++i)
+      if (!taken[i]) times_.push_back(log.time_ms[i]);
+    std::sort(times_.begin(), times_.end());
+  }
+  double Share(int64_t start_ms, int64_t end_ms) const {
+    if (times_.empty()) return 0;
+    const auto in = std::lower_bound(times_.begin(), times_.end(), end_ms) - std::lower_bound(times_.begin(), times_.end(), start_ms);
+    return static_cast<double>(in) / static_cast<double>(times_.size());
+  }
+
+ private:
+  std::vector<int64_t> times_;
+};
+
+// The honest votes for the cell's option expected inside its window.
+double HonestVotes(const Cell& cell, const TimeCurve& curve, double prior_votes) {
+  if (cell.test == CellTest::kBurst) return cell.expected;
+  const double f = std::min(curve.Share(cell.start_ms, cell.end_ms), 0.99);
+  return std::max(0.0, cell.baseline_votes - prior_votes) * f / (1.0 - f) * cell.baseline_share;
+}
+
 bool IsLinkCohort(const Cohort& c) {
   return std::all_of(c.cells.begin(), c.cells.end(), [](const Cell& cell) { return cell.test == CellTest::kLink; });
 }
@@ -243,11 +272,13 @@ void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Coho
   if (!config.enabled) return;
   std::vector<uint32_t> token_votes(log.tokens.size(), 0);
   for (uint32_t t : log.token) ++token_votes[t];
+  const TimeCurve curve(log, cohorts);
   for (Cohort& c : cohorts) {
     if (c.votes.empty() || IsLinkCohort(c)) continue;
     const double n = static_cast<double>(c.votes.size());
-    const double excess = std::clamp(c.excess, 0.0, n);
-    const auto keep = static_cast<size_t>(std::ceil(excess + config.keep_honest * (n - excess)));
+    double honest = 0;
+    for (const Cell& cell : c.cells) honest += HonestVotes(cell, curve, config.baseline_prior_votes);
+    const auto keep = static_cast<size_t>(std::ceil(std::max(std::min(c.excess, n), n - honest)));
     if (keep >= c.votes.size()) continue;
     const uint32_t own = OwnToken(log, c, token_votes, config);
     const std::vector<uint32_t> density = TimeDensity(log, c.votes, config.density_minutes);

@@ -17,13 +17,16 @@
 // campaign's link is, and the evidence card says which link it was.
 //   AppendLinkCohorts(log, LinkConfig{}, cohorts);
 //
-// Which votes. A scan hit flags every vote for the option in its locus-window, but only its excess
-// were instructed: the rest are the loci's honest voters for that option, spread evenly over the
-// windows. Instructed votes arrive on the shape of a response to a trigger — bunched just after the
-// message, thinning out — and often through the one link that was forwarded. TrimToExcess keeps, per
-// scan cohort, as many votes as its excess (plus `keep_honest` of the rest): first those on the
-// cohort's own link, then those where the cohort's votes crowd closest in time. The excess, and so
-// the adjusted result, do not change.
+// Which votes. A scan hit flags every vote for the option in its locus-window, but some of them are
+// the locus's honest voters for that option. How many: for a shift hit, the locus's votes outside
+// the window (n_out, the votes its baseline share π came from) scaled by the share of the poll's
+// unflagged traffic that falls in the window (f), times π: h = n_out · f/(1 − f) · π; for a burst hit,
+// the votes the poll's time curve predicts there (μ). An office that votes only when told has no
+// honest traffic to speak of; a busy CGNAT block in the evening peak has plenty. Instructed votes
+// arrive on the shape of a response to a trigger — bunched just after the message, thinning out —
+// and often through the one link that was forwarded, so TrimToExcess unflags the h votes least
+// like that: off the cohort's own link first, then where the cohort's votes are sparsest in time.
+// It never keeps fewer than the cohort's excess. The excess, and so the adjusted result, do not change.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +50,8 @@ struct LinkConfig {
 
 struct TrimConfig {
   bool enabled = true;
-  double keep_honest = 0;          // keep the excess plus this share of the expected honest votes
   int64_t density_minutes = 10;    // a vote's density: the cohort's votes within this many minutes of it
+  double baseline_prior_votes = 30;  // pseudo-votes in a shift cell's baseline_votes (ScanConfig::prior_votes)
   double min_token_share = 0.2;    // a cohort's own link carries at least this share of its votes
   double min_token_ownership = 0.5;  // ... and the cohort holds at least this share of the link's votes
 };

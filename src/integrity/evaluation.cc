@@ -32,7 +32,8 @@ Flagging DedupBaseline(const VoteLog& log, Method method) {
       case Method::kPerIp: key = log.address[v]; break;
       case Method::kPerCookie: key = log.device[v]; break;
       case Method::kPerIpUa: key = log.address[v] == 0 ? 0 : (uint64_t{log.address[v]} << 32) | log.ua_family[v]; break;
-      case Method::kEngine: break;
+      case Method::kEngine:
+      case Method::kScanOnly: break;
     }
     if (key == 0) continue;
     if (!seen.insert(key).second) f.flagged[v] = 1;

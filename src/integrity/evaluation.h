@@ -16,9 +16,12 @@
 
 namespace pantau::integrity {
 
-enum class Method : uint8_t { kEngine, kPerIp, kPerCookie, kPerIpUa };
-inline constexpr EnumTable<Method, 4> kMethodNames{{{
+// kScanOnly: the engine without the signals of cohort_signals.h (the plain locus x window x option
+// scan of issue 4's calibration), for ablation.
+enum class Method : uint8_t { kEngine, kScanOnly, kPerIp, kPerCookie, kPerIpUa };
+inline constexpr EnumTable<Method, 5> kMethodNames{{{
     {Method::kEngine, "engine"},
+    {Method::kScanOnly, "scan-only"},
     {Method::kPerIp, "per-ip"},
     {Method::kPerCookie, "per-cookie"},
     {Method::kPerIpUa, "per-ip-ua"},
@@ -31,7 +34,7 @@ struct Flagging {
 };
 
 // Keeps the first vote (in time) per key and flags the rest; adjusted shares are those of the kept
-// votes. Votes without the key (no address, no cookie) are kept. `method` must not be kEngine.
+// votes. Votes without the key (no address, no cookie) are kept. `method` must be a dedup method.
 Flagging DedupBaseline(const VoteLog& log, Method method);
 Flagging EngineFlagging(const VoteLog& log, const AnalysisResult& result);
 

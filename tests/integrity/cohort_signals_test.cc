@@ -85,27 +85,42 @@ TEST(OneSidedLinks, AnalyzeReportsTheLinkAsACohort) {
   EXPECT_NE(r.cards[0].found_at[0].find("whole poll"), std::string::npos) << r.cards[0].found_at[0];
 }
 
-// A cohort of 40 votes with an excess of 25: 20 on its own link in a tight burst, 20 others spread
-// out (10 of them inside the burst).
-TEST(TrimToExcess, KeepsTheExcessOwnLinkFirstThenTheDensest) {
+// A cohort of 40 votes from one burst hit: 20 on its own link in a tight burst, 20 others spread out
+// (10 of them inside the burst); the poll's time curve expects `honest` of them.
+std::vector<Cohort> BurstCohort(const VoteLog& log, double honest, double excess) {
+  Cohort c;
+  c.option = 0;
+  for (uint32_t v = 0; v < log.size(); ++v) c.votes.push_back(v);
+  c.excess = excess;
+  Cell cell;
+  cell.test = CellTest::kBurst;
+  cell.expected = honest;
+  c.cells.push_back(cell);
+  return {c};
+}
+
+TEST(TrimToExcess, UnflagsTheExpectedHonestVotesOffTheLinkAndSparsestFirst) {
   std::string text = "time,choice,ip,share_token\n";
   for (int i = 0; i < 20; ++i) AppendCsvRecord(text, {std::to_string(kStart + i * 30), "B", "10.0.0.1", "own"});
   for (int i = 0; i < 10; ++i) AppendCsvRecord(text, {std::to_string(kStart + 15 + i * 60), "B", "10.0.0.1", ""});
   for (int i = 0; i < 10; ++i) AppendCsvRecord(text, {std::to_string(kStart + 3600 + i * 600), "B", "10.0.0.1", ""});
   const VoteLog log = Read(text);
-  Cohort c;
-  c.option = 0;
-  for (uint32_t v = 0; v < log.size(); ++v) c.votes.push_back(v);
-  c.excess = 25;
-  c.cells.push_back(Cell{});
-  std::vector<Cohort> cohorts{c};
+  std::vector<Cohort> cohorts = BurstCohort(log, 15, 22);
   TrimToExcess(log, TrimConfig{}, cohorts);
   const std::vector<uint32_t>& kept = cohorts[0].votes;
-  ASSERT_EQ(kept.size(), 25u);
+  ASSERT_EQ(kept.size(), 25u);  // 40 - 15 expected honest (more than the excess, 22)
   for (uint32_t v = 0; v < 20; ++v) EXPECT_TRUE(std::binary_search(kept.begin(), kept.end(), v)) << v;
   for (uint32_t v = 30; v < 40; ++v) EXPECT_FALSE(std::binary_search(kept.begin(), kept.end(), v)) << v;
-  EXPECT_EQ(cohorts[0].excess, 25);  // the adjusted result does not change
+  EXPECT_EQ(cohorts[0].excess, 22);  // the adjusted result does not change
   EXPECT_EQ(cohorts[0].end_ms, (kStart + 19 * 30) * 1000);  // the span shrinks to the kept votes
+
+  // Never fewer than the excess; an office with no honest traffic keeps every vote.
+  cohorts = BurstCohort(log, 30, 22);
+  TrimToExcess(log, TrimConfig{}, cohorts);
+  EXPECT_EQ(cohorts[0].votes.size(), 22u);
+  cohorts = BurstCohort(log, 0, 22);
+  TrimToExcess(log, TrimConfig{}, cohorts);
+  EXPECT_EQ(cohorts[0].votes.size(), 40u);
 }
 
 TEST(TrimToExcess, LinkCohortsAndCohortsWithinTheirExcessStayWhole) {
