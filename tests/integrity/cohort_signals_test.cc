@@ -83,6 +83,8 @@ TEST(OneSidedLinks, AnalyzeReportsTheLinkAsACohort) {
   EXPECT_EQ(b.choice, "B");
   EXPECT_NEAR(b.excess, 108, 4);
   EXPECT_NE(r.cards[0].found_at[0].find("whole poll"), std::string::npos) << r.cards[0].found_at[0];
+  ASSERT_GE(r.cards[0].lines.size(), 2u);
+  EXPECT_TRUE(r.cards[0].lines[1].starts_with("Through this link 95% of votes went to B")) << r.cards[0].lines[1];
 }
 
 // A cohort of 40 votes from one burst hit: 20 on its own link in a tight burst, 20 others spread out
