@@ -50,7 +50,7 @@ struct Outcome {
   Metrics Of(const Flagging& f) const { return Evaluate(log, f, truth.coordinated, truth.shares); }
 };
 
-Outcome Simulate(std::string_view scenario, int votes, uint64_t seed) {
+Outcome Simulate(std::string_view scenario, int votes, uint64_t seed, bool signals = true) {
   const Fixture& fx = Shared();
   auto s = sim::NamedScenario(scenario, votes);
   EXPECT_TRUE(s.has_value());
@@ -61,6 +61,7 @@ Outcome Simulate(std::string_view scenario, int votes, uint64_t seed) {
   Outcome out{std::move(*log), {}, {}};
   AnalysisConfig config;
   config.evidence.utc_offset_minutes = s->utc_offset_minutes;
+  config.links.enabled = config.trim.enabled = signals;
   out.result = Analyze(out.log, config);
   std::vector<uint8_t> by_row;
   for (const sim::SimVote& v : poll->votes) by_row.push_back(v.label != sim::Label::kOrganic);
@@ -93,23 +94,32 @@ TEST(ScenarioEval, CleanAndViralPollsGetZeroFlags) {
 // The suite of issue 4: over the fixed seed set the engine beats every naive baseline on F1 and on
 // share error (pooled), and recovers the organic winner in every poll.
 TEST(ScenarioEval, EngineBeatsEveryBaselineAndRecoversEveryOrganicWinner) {
-  std::array<Tally, 4> tallies;
-  const std::array methods{Method::kEngine, Method::kPerIp, Method::kPerCookie, Method::kPerIpUa};
+  std::array<Tally, 5> tallies;
+  const std::array methods{Method::kEngine, Method::kScanOnly, Method::kPerIp, Method::kPerCookie, Method::kPerIpUa};
   for (const std::string& name : MobilisedScenarios()) {
     SCOPED_TRACE(name);
     const Outcome o = Simulate(name, kVotes, kSeed);
+    const Outcome scan = Simulate(name, kVotes, kSeed, /*signals=*/false);
     for (size_t m = 0; m < methods.size(); ++m) {
-      const Flagging f = m == 0 ? EngineFlagging(o.log, o.result) : DedupBaseline(o.log, methods[m]);
+      const Flagging f = m == 0   ? EngineFlagging(o.log, o.result)
+                         : m == 1 ? EngineFlagging(scan.log, scan.result)
+                                  : DedupBaseline(o.log, methods[m]);
       const Metrics x = o.Of(f);
       tallies[m].Add(x, o.truth.clean);
       if (m == 0) EXPECT_TRUE(x.winner_recovered) << "adjusted " << o.result.adjusted_winner;
     }
   }
   const Tally& engine = tallies[0];
-  EXPECT_GE(engine.Precision(), 0.85);
-  EXPECT_GE(engine.Recall(), 0.75);
-  EXPECT_LE(engine.FprShared(), 0.015);
-  for (size_t m = 1; m < methods.size(); ++m) {
+  EXPECT_GE(engine.Precision(), 0.93);
+  EXPECT_GE(engine.Recall(), 0.78);
+  EXPECT_LE(engine.Fpr(), 0.005);
+  EXPECT_LE(engine.FprShared(), 0.0075);
+  EXPECT_LE(engine.MaxShareError(), 1.5);
+  // The link and trimming signals earn their place over the plain scan.
+  EXPECT_GT(engine.F1(), tallies[1].F1());
+  EXPECT_GT(engine.Precision(), tallies[1].Precision());
+  EXPECT_LT(engine.MaxShareError(), tallies[1].MaxShareError());
+  for (size_t m = 2; m < methods.size(); ++m) {
     SCOPED_TRACE(kMethodNames.Name(methods[m]));
     EXPECT_GT(engine.F1(), tallies[m].F1());
     EXPECT_LT(engine.MedianShareError(), tallies[m].MedianShareError());
