@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "integrity/scan_detector.h"
@@ -220,6 +221,16 @@ uint32_t OwnToken(const VoteLog& log, const Cohort& c, const std::vector<uint32_
   return best;
 }
 
+// The referrer most of the cohort's votes came with (0: none, as from a chat app).
+uint32_t TopReferrer(const VoteLog& log, const Cohort& c) {
+  std::unordered_map<uint32_t, uint32_t> counts;
+  for (uint32_t v : c.votes) ++counts[log.referrer[v]];
+  uint32_t best = 0, best_n = 0;
+  for (const auto& [r, n] : counts)
+    if (n > best_n || (n == best_n && r < best)) best = r, best_n = n;
+  return best;
+}
+
 // Per vote of `votes`: how many of `votes` fall within `minutes` of it.
 std::vector<uint32_t> TimeDensity(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes) {
   std::vector<int64_t> sorted;
@@ -282,10 +293,15 @@ void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Coho
     if (keep >= c.votes.size()) continue;
     const uint32_t own = OwnToken(log, c, token_votes, config);
     const std::vector<uint32_t> density = TimeDensity(log, c.votes, config.density_minutes);
-    // Most instructed-looking first: on the cohort's own link, then densest in time, then earliest.
+    const uint32_t referrer = TopReferrer(log, c);
+    // Most instructed-looking first: on the cohort's own link, then arriving the way most of the
+    // cohort did (the same referrer, or none for a link forwarded in a chat), then densest in time.
     std::vector<size_t> order(c.votes.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    const auto score = [&](size_t i) { return std::pair{own != 0 && log.token[c.votes[i]] == own, density[i]}; };
+    const auto score = [&](size_t i) {
+      const uint32_t v = c.votes[i];
+      return std::tuple{own != 0 && log.token[v] == own, log.referrer[v] == referrer, density[i]};
+    };
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score(a) > score(b); });
     std::vector<uint32_t> kept;
     for (size_t i = 0; i < keep; ++i) kept.push_back(c.votes[order[i]]);

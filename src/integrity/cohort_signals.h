@@ -24,8 +24,10 @@
 // the votes the poll's time curve predicts there (μ). An office that votes only when told has no
 // honest traffic to speak of; a busy CGNAT block in the evening peak has plenty. Instructed votes
 // arrive on the shape of a response to a trigger — bunched just after the message, thinning out —
-// and often through the one link that was forwarded, so TrimToExcess unflags the h votes least
-// like that: off the cohort's own link first, then where the cohort's votes are sparsest in time.
+// often through the one link that was forwarded, and the way the message travelled (no referrer from
+// a chat app; honest voters also come from search and social sites), so TrimToExcess unflags the h
+// votes least like that: off the cohort's own link first, then with another referrer than most of
+// the cohort, then where the cohort's votes are sparsest in time.
 // It never keeps fewer than the cohort's excess. The excess, and so the adjusted result, do not change.
 #pragma once
 

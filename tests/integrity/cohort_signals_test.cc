@@ -125,6 +125,19 @@ TEST(TrimToExcess, UnflagsTheExpectedHonestVotesOffTheLinkAndSparsestFirst) {
   EXPECT_EQ(cohorts[0].votes.size(), 40u);
 }
 
+TEST(TrimToExcess, VotesArrivingAnotherWayThanTheCohortAreUnflaggedFirst) {
+  // 30 votes in one tight burst, no link: 20 without a referrer (like the chat message), 10 from a
+  // search engine — the latter are the 10 expected honest ones to unflag, dense as they are.
+  std::string text = "time,choice,ip,referrer\n";
+  for (int i = 0; i < 30; ++i)
+    AppendCsvRecord(text, {std::to_string(kStart + i * 20), "B", "10.0.0.1", i % 3 == 2 ? "https://www.google.com/" : ""});
+  const VoteLog log = Read(text);
+  std::vector<Cohort> cohorts = BurstCohort(log, 10, 15);
+  TrimToExcess(log, TrimConfig{}, cohorts);
+  ASSERT_EQ(cohorts[0].votes.size(), 20u);
+  for (uint32_t v : cohorts[0].votes) EXPECT_EQ(log.referrer[v], 0u) << v;
+}
+
 TEST(TrimToExcess, LinkCohortsAndCohortsWithinTheirExcessStayWhole) {
   const VoteLog log = Read(WithCampaign(Background()));
   std::vector<Cohort> links = FindOneSidedLinks(log, std::vector<uint8_t>(log.size(), 0), LinkConfig{});
