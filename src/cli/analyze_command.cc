@@ -6,12 +6,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "core/local_time.h"
 #include "core/time.h"
 #include "integrity/analysis.h"
 #include "integrity/report_writer.h"
@@ -57,14 +59,37 @@ class MappedFile {
 };
 
 struct AnalyzeOptions {
-  std::string input, flags, json, asn_table;
+  std::string input, flags, json, asn_table, region;
   bool lenient = false;
   int utc_offset_minutes = 480;
+  bool offset_given = false;  // --utc-offset-minutes was passed (it wins over --region)
   int replicates = 99;
   int threads = 2;
   double alpha = 0.05;
+  double epsilon = 0.05;
   uint64_t seed = 1;
 };
+
+// The result in a few lines: shares with their interval and ε-contamination bounds, the winner and
+// how much contamination it would take to change it.
+void PrintSummary(const integrity::AnalysisResult& result) {
+  const integrity::ContaminationReport& eps = result.contamination;
+  fmt::print("{} votes, {} cohort(s) flagged\n", result.votes, result.cohorts.size());
+  for (size_t k = 0; k < result.options.size(); ++k) {
+    const auto& opt = result.options[k];
+    const std::string ci = opt.ci_low < 0 ? std::string()
+                                          : fmt::format("  95% CI {:.2f}-{:.2f}%", 100 * opt.ci_low, 100 * opt.ci_high);
+    fmt::print("  {:<20} raw {:6.2f}%  adjusted {:6.2f}%{}  with {:g}% contamination {:.2f}-{:.2f}%\n", opt.choice,
+               100 * opt.raw_share, 100 * opt.adjusted_share, ci, 100 * eps.epsilon, 100 * eps.bounds[k].low,
+               100 * eps.bounds[k].high);
+  }
+  fmt::print("winner: raw {}, adjusted {}\n", result.raw_winner, result.adjusted_winner);
+  if (result.options.size() >= 2)
+    fmt::print("{} could lose its lead to {} only if at least {:.2f}% of the counted votes (about {:.0f}) were "
+               "non-organic votes for it; with {:g}% contamination it {}\n",
+               result.adjusted_winner, result.options[eps.runner_up].choice, 100 * eps.flip_epsilon, eps.flip_votes,
+               100 * eps.epsilon, eps.winner_holds ? "still wins" : "could lose");
+}
 
 int RunAnalyze(const AnalyzeOptions& o) {
   auto file = MappedFile::Open(o.input);
@@ -91,8 +116,10 @@ int RunAnalyze(const AnalyzeOptions& o) {
     return 2;
   }
   integrity::AnalysisConfig config;
-  config.evidence.utc_offset_minutes = o.utc_offset_minutes;
+  config.evidence.utc_offset_minutes =
+      o.region.empty() || o.offset_given ? o.utc_offset_minutes : ZoneOf(RegionCode{o.region}).utc_offset_minutes;
   config.monte_carlo = {.replicates = o.replicates, .seed = o.seed, .threads = o.threads, .alpha = o.alpha};
+  config.contamination_epsilon = o.epsilon;
   const integrity::AnalysisResult result = integrity::Analyze(*log, config);
   if (!o.flags.empty())
     if (auto w = WriteWholeFile(o.flags, integrity::FlagsCsv(*log, result)); !w) {
@@ -104,10 +131,7 @@ int RunAnalyze(const AnalyzeOptions& o) {
       fmt::print(stderr, "analyze: {}\n", w.error().message);
       return 2;
     }
-  fmt::print("{} votes, {} cohort(s) flagged\n", result.votes, result.cohorts.size());
-  for (const auto& opt : result.options)
-    fmt::print("  {:<20} raw {:6.2f}%  adjusted {:6.2f}%\n", opt.choice, 100 * opt.raw_share, 100 * opt.adjusted_share);
-  fmt::print("winner: raw {}, adjusted {}\n", result.raw_winner, result.adjusted_winner);
+  PrintSummary(result);
   for (const auto& card : result.cards) {
     const double p = result.cohorts[&card - result.cards.data()].p_value;
     fmt::print("{} {}: {} votes, excess {:.0f}, p {}{}\n", card.cohort_id, card.choice, card.votes, card.excess,
@@ -151,17 +175,25 @@ void AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--json", o->json, "Write the report JSON here");
   cmd->add_flag("--lenient", o->lenient, "Skip malformed rows (counted and reported) instead of failing");
   cmd->add_option("--asn-table", o->asn_table, "ASN table (default: the build's)")->envname("PANTAU_ASN_TABLE");
-  cmd->add_option("--utc-offset-minutes", o->utc_offset_minutes, "Local time for office hours (WITA 480, WIB 420, WIT 540)")
-      ->envname("PANTAU_UTC_OFFSET_MINUTES")
-      ->capture_default_str();
+  auto* offset = cmd->add_option("--utc-offset-minutes", o->utc_offset_minutes,
+                                 "Local time for office hours (WITA 480, WIB 420, WIT 540)")
+                     ->envname("PANTAU_UTC_OFFSET_MINUTES")
+                     ->capture_default_str();
+  cmd->add_option("--region", o->region,
+                  "Kemendagri code of the poll's region (71.73 Kota Tomohon): office hours in its zone (WIB/WITA/WIT)");
   cmd->add_option("--replicates", o->replicates, "Monte Carlo replicates for p-values (0: skip)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
   cmd->add_option("--alpha", o->alpha, "Drop cohorts whose p-value is above this")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--epsilon", o->epsilon,
+                  "Stated contamination: bounds assume up to this fraction of the counted votes is not organic")
+      ->check(CLI::Range(0.0, 0.5))
+      ->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads for Monte Carlo")->envname("PANTAU_THREADS")->check(CLI::Range(1, 256))->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the Monte Carlo permutations")->capture_default_str();
   cmd->footer("Exit status: 0 analysed; 2 unreadable or malformed input (the message names row and column).");
-  cmd->callback([o] {
+  cmd->callback([o, offset] {
+    o->offset_given = offset->count() > 0 || std::getenv("PANTAU_UTC_OFFSET_MINUTES") != nullptr;
     if (const int rc = RunAnalyze(*o); rc != 0) throw CLI::RuntimeError(rc);
   });
 }

@@ -8,6 +8,7 @@
 
 #include "cli/analyze_command.h"
 #include "cli/simulate_command.h"
+#include "core/local_time.h"
 #include "integrity/analysis.h"
 #include "integrity/evaluation.h"
 #include "integrity/vote_log_reader.h"
@@ -18,28 +19,118 @@ namespace pantau::cli {
 namespace {
 
 using integrity::Method;
-constexpr std::array kMethods{Method::kEngine, Method::kPerIp, Method::kPerCookie, Method::kPerIpUa};
+using integrity::Tally;
+constexpr std::array kMethods{Method::kEngine, Method::kScanOnly, Method::kPerIp, Method::kPerCookie, Method::kPerIpUa};
+using Tallies = std::array<Tally, kMethods.size()>;
 
 struct EvalOptions {
   std::vector<std::string> scenarios = sim::ScenarioNames();
   int seeds = 3;
+  uint64_t first_seed = 1;
   int votes = 20000;
   int replicates = 99;
-  std::string asn_csv, user_agents, asn_table;
+  int bootstrap = 1000;
+  bool per_poll = false;
+  std::string markdown, asn_csv, user_agents, asn_table;
 };
 
-struct Pooled {
-  uint64_t flagged = 0, tp = 0, positives = 0, organic = 0, fp = 0, organic_shared = 0, fp_shared = 0;
-  std::vector<double> share_errors;
-  int winners = 0, polls = 0;
-  int covered = 0, intervals = 0;  // options whose true share is inside the bootstrap interval
-  uint64_t clean_flags = 0;  // flags on polls without any coordinated vote
+struct Inputs {
+  sim::NetworkPools pools;
+  sim::UaPool uas;
+  netintel::NetworkIntel intel;
 };
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+std::string Name(Method m) { return std::string(integrity::kMethodNames.Name(m)); }
+
+std::string Percent(double x) { return fmt::format("{:.2f}", 100 * x); }
+
+// One simulated poll, written to CSV and read back exactly as `analyze` would, analysed by the engine
+// and by each baseline; the metrics are added to `tallies`.
+Status EvaluatePoll(const EvalOptions& o, const Inputs& in, const sim::Scenario& scenario, uint64_t seed,
+                    Tallies& tallies, Tallies& pooled) {
+  PANTAU_ASSIGN_OR_RETURN(sim::SimulatedPoll poll, sim::Generate(scenario, in.pools, in.uas, seed));
+  auto log = integrity::ReadVoteLog(sim::VotesCsv(poll), in.intel);
+  if (!log) return std::unexpected(Error::FailedPrecondition("simulated CSV did not read back: " + log.error().message));
+  std::vector<uint8_t> by_row(poll.votes.size());
+  for (size_t r = 0; r < poll.votes.size(); ++r) by_row[r] = poll.votes[r].label != sim::Label::kOrganic;
+  const integrity::GroundTruth truth = integrity::AlignTruth(*log, by_row, poll.options, poll.true_shares);
+  integrity::AnalysisConfig config;
+  config.monte_carlo.replicates = o.replicates;
+  config.bootstrap.replicates = o.bootstrap;
+  // The analyst knows the poll's region, as `analyze --region` does.
+  config.evidence.utc_offset_minutes = ZoneOf(RegionCode{scenario.region}).utc_offset_minutes;
+  const integrity::AnalysisResult result = integrity::Analyze(*log, config);
+  config.links.enabled = config.trim.enabled = false;
+  const integrity::AnalysisResult scan_only = integrity::Analyze(*log, config);
+  for (size_t m = 0; m < kMethods.size(); ++m) {
+    const integrity::Flagging f = kMethods[m] == Method::kEngine     ? integrity::EngineFlagging(*log, result)
+                                  : kMethods[m] == Method::kScanOnly ? integrity::EngineFlagging(*log, scan_only)
+                                                                     : integrity::DedupBaseline(*log, kMethods[m]);
+    const integrity::Metrics x = integrity::Evaluate(*log, f, truth.coordinated, truth.shares);
+    tallies[m].Add(x, truth.clean);
+    pooled[m].Add(x, truth.clean);
+    if (o.per_poll)
+      fmt::print("{:<15} {:>4} {:<10} {:>7} {:>6.3f} {:>6.3f} {:>7} {:>7} {:>6.2f} {:>6}\n", scenario.name, seed,
+                 Name(kMethods[m]), x.flagged, x.precision, x.recall, Percent(x.fpr), Percent(x.fpr_shared),
+                 x.max_share_error_pt, x.winner_recovered ? "ok" : "WRONG");
+  }
+  return Ok();
+}
+
+std::string Coverage(const Tally& t) { return t.Coverage() < 0 ? "-" : fmt::format("{:.0f}%", 100 * t.Coverage()); }
+
+void PrintScenarioTable(const std::vector<std::pair<std::string, Tallies>>& rows) {
+  fmt::print("\nper scenario (max.err: the worst option's error in the worst seed, points)\n");
+  fmt::print("{:<15} {:<10} {:>7} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>8} {:>8}\n", "scenario", "method", "flagged",
+             "P", "R", "F1", "FPR%", "FPRsh%", "max.err", "winners", "coverage");
+  for (const auto& [name, tallies] : rows)
+    for (size_t m = 0; m < kMethods.size(); ++m) {
+      const Tally& t = tallies[m];
+      fmt::print("{:<15} {:<10} {:>7} {:>6.3f} {:>6.3f} {:>6.3f} {:>7} {:>7} {:>7.2f} {:>5}/{:<2} {:>8}\n", name,
+                 Name(kMethods[m]), t.flagged, t.Precision(), t.Recall(), t.F1(), Percent(t.Fpr()),
+                 Percent(t.FprShared()), t.MaxShareError(), t.winners, t.polls, Coverage(t));
+    }
+}
+
+void PrintPooledTable(const Tallies& pooled, int votes) {
+  fmt::print("\npooled over {} polls ({} organic votes each, village a tenth)\n", pooled[0].polls, votes);
+  fmt::print("{:<10} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>8} {:>8} {:>11} {:>8}\n", "method", "P", "R", "F1", "FPR%",
+             "FPRsh%", "med.err", "max.err", "winners", "clean.flags", "coverage");
+  for (size_t m = 0; m < kMethods.size(); ++m) {
+    const Tally& t = pooled[m];
+    fmt::print("{:<10} {:>6.3f} {:>6.3f} {:>6.3f} {:>7} {:>7} {:>8.2f} {:>8.2f} {:>5}/{:<2} {:>11} {:>8}\n",
+               Name(kMethods[m]), t.Precision(), t.Recall(), t.F1(), Percent(t.Fpr()), Percent(t.FprShared()),
+               t.MedianShareError(), t.MaxShareError(), t.winners, t.polls, t.clean_flags, Coverage(t));
+  }
+}
+
+// The two tables docs/methodology.md carries: pooled by method, and per scenario the engine in full
+// with the plain scan's and each baseline's F1, worst share error and winners beside it.
+std::string MarkdownTables(const std::vector<std::pair<std::string, Tallies>>& rows, const Tallies& pooled) {
+  std::string md =
+      "| method | precision | recall | F1 | organic FPR | FPR on shared addresses | median / max share error (pt) | "
+      "winner right | flags on clean polls | interval coverage |\n|---|---|---|---|---|---|---|---|---|---|\n";
+  for (size_t m = 0; m < kMethods.size(); ++m) {
+    const Tally& t = pooled[m];
+    md += fmt::format("| {} | {:.3f} | {:.3f} | {:.3f} | {}% | {}% | {:.2f} / {:.2f} | {}/{} | {} | {} |\n",
+                      Name(kMethods[m]), t.Precision(), t.Recall(), t.F1(), Percent(t.Fpr()), Percent(t.FprShared()),
+                      t.MedianShareError(), t.MaxShareError(), t.winners, t.polls, t.clean_flags, Coverage(t));
+  }
+  md += "\n| scenario | engine P / R / F1 | FPR / FPR shared | max err (pt) | winner | coverage |";
+  for (size_t m = 1; m < kMethods.size(); ++m) md += fmt::format(" {} F1 / err / winner |", Name(kMethods[m]));
+  md += "\n|---|---|---|---|---|---|";
+  for (size_t m = 1; m < kMethods.size(); ++m) md += "---|";
+  md += "\n";
+  for (const auto& [name, t] : rows) {
+    const Tally& e = t[0];
+    md += fmt::format("| {} | {:.3f} / {:.3f} / {:.3f} | {}% / {}% | {:.2f} | {}/{} | {} |", name, e.Precision(),
+                      e.Recall(), e.F1(), Percent(e.Fpr()), Percent(e.FprShared()), e.MaxShareError(), e.winners,
+                      e.polls, Coverage(e));
+    for (size_t m = 1; m < kMethods.size(); ++m)
+      md += fmt::format(" {:.3f} / {:.2f} / {}/{} |", t[m].F1(), t[m].MaxShareError(), t[m].winners, t[m].polls);
+    md += "\n";
+  }
+  return md;
 }
 
 int RunEval(const EvalOptions& o) {
@@ -48,76 +139,40 @@ int RunEval(const EvalOptions& o) {
     fmt::print(stderr, "eval: {}\n", pools.error().message);
     return 2;
   }
-  const sim::UaPool uas = LoadUaPool(o.user_agents);
   auto intel = OpenAsnTable(o.asn_table);
   if (!intel) {
     fmt::print(stderr, "eval: {}\n", intel.error().message);
     return 2;
   }
-  std::array<Pooled, kMethods.size()> pooled;
-  fmt::print("{:<9} {:>4} {:<10} {:>7} {:>6} {:>6} {:>7} {:>7} {:>7} {:>6}\n", "scenario", "seed", "method", "flagged",
-             "P", "R", "FPR%", "FPRsh%", "errpt", "winner");
+  const Inputs in{std::move(*pools), LoadUaPool(o.user_agents), std::move(*intel)};
+  std::vector<std::pair<std::string, Tallies>> rows;
+  Tallies pooled;
+  if (o.per_poll)
+    fmt::print("{:<15} {:>4} {:<10} {:>7} {:>6} {:>6} {:>7} {:>7} {:>6} {:>6}\n", "scenario", "seed", "method",
+               "flagged", "P", "R", "FPR%", "FPRsh%", "errpt", "winner");
   for (const std::string& name : o.scenarios) {
     auto scenario = sim::NamedScenario(name, o.votes);
     if (!scenario) {
       fmt::print(stderr, "eval: {}\n", scenario.error().message);
       return 2;
     }
-    for (int seed = 1; seed <= o.seeds; ++seed) {
-      auto poll = sim::Generate(*scenario, *pools, uas, static_cast<uint64_t>(seed));
-      if (!poll) {
-        fmt::print(stderr, "eval: {}\n", poll.error().message);
+    Tallies tallies;
+    for (int i = 0; i < o.seeds; ++i) {
+      const uint64_t seed = o.first_seed + static_cast<uint64_t>(i);
+      if (auto s = EvaluatePoll(o, in, *scenario, seed, tallies, pooled); !s) {
+        fmt::print(stderr, "eval: {} seed {}: {}\n", name, seed, s.error().message);
         return 2;
-      }
-      const std::string csv = sim::VotesCsv(*poll);
-      auto log = integrity::ReadVoteLog(csv, *intel);
-      if (!log) {
-        fmt::print(stderr, "eval: simulated CSV did not read back: {}\n", log.error().message);
-        return 2;
-      }
-      std::vector<uint8_t> coordinated(log->size());
-      for (size_t i = 0; i < log->size(); ++i)
-        coordinated[i] = poll->votes[log->source_row[i] - 1].label != sim::Label::kOrganic;
-      const bool clean = std::none_of(coordinated.begin(), coordinated.end(), [](uint8_t c) { return c != 0; });
-      // The truth is in the simulator's option order; the log interns options in order of appearance.
-      std::vector<double> truth(log->option_count(), 0.0);
-      for (size_t k = 0; k < log->option_count(); ++k)
-        for (size_t j = 0; j < poll->options.size(); ++j)
-          if (poll->options[j] == log->option_labels[k]) truth[k] = poll->true_shares[j];
-      integrity::AnalysisConfig config;
-      config.monte_carlo.replicates = o.replicates;
-      const integrity::AnalysisResult result = integrity::Analyze(*log, config);
-      for (size_t m = 0; m < kMethods.size(); ++m) {
-        const integrity::Flagging f = kMethods[m] == Method::kEngine ? integrity::EngineFlagging(*log, result)
-                                                                     : integrity::DedupBaseline(*log, kMethods[m]);
-        const integrity::Metrics x = integrity::Evaluate(*log, f, coordinated, truth);
-        fmt::print("{:<9} {:>4} {:<10} {:>7} {:>6.3f} {:>6.3f} {:>7.2f} {:>7.2f} {:>7.2f} {:>6}\n", name, seed,
-                   integrity::kMethodNames.Name(kMethods[m]), x.flagged, x.precision, x.recall, 100 * x.fpr,
-                   100 * x.fpr_shared, x.max_share_error_pt, x.winner_recovered ? "ok" : "WRONG");
-        Pooled& p = pooled[m];
-        p.flagged += x.flagged, p.tp += x.true_positives, p.positives += x.positives, p.organic += x.organic;
-        p.fp += x.false_positives, p.organic_shared += x.organic_shared, p.fp_shared += x.false_positives_shared;
-        p.share_errors.push_back(x.max_share_error_pt);
-        p.winners += x.winner_recovered, ++p.polls;
-        p.covered += x.options_covered;
-        p.intervals += static_cast<int>(f.intervals.size());
-        if (clean) p.clean_flags += x.flagged;
       }
     }
+    rows.emplace_back(name, tallies);
   }
-  fmt::print("\npooled over {} polls ({} organic votes each)\n", pooled[0].polls, o.votes);
-  fmt::print("{:<10} {:>6} {:>6} {:>7} {:>7} {:>9} {:>9} {:>8} {:>11} {:>9}\n", "method", "P", "R", "FPR%", "FPRsh%",
-             "med.err", "max.err", "winners", "clean.flags", "coverage");
-  for (size_t m = 0; m < kMethods.size(); ++m) {
-    const Pooled& p = pooled[m];
-    fmt::print("{:<10} {:>6.3f} {:>6.3f} {:>7.2f} {:>7.2f} {:>9.2f} {:>9.2f} {:>5}/{:<2} {:>11} {:>9}\n",
-               integrity::kMethodNames.Name(kMethods[m]), p.flagged ? double(p.tp) / p.flagged : 1.0,
-               p.positives ? double(p.tp) / p.positives : 1.0, p.organic ? 100.0 * p.fp / p.organic : 0.0,
-               p.organic_shared ? 100.0 * p.fp_shared / p.organic_shared : 0.0, Median(p.share_errors),
-               p.share_errors.empty() ? 0.0 : *std::max_element(p.share_errors.begin(), p.share_errors.end()), p.winners,
-               p.polls, p.clean_flags,
-               p.intervals ? fmt::format("{:.0f}%", 100.0 * p.covered / p.intervals) : std::string("-"));
-  }
+  PrintScenarioTable(rows);
+  PrintPooledTable(pooled, o.votes);
+  if (!o.markdown.empty())
+    if (auto w = WriteWholeFile(o.markdown, MarkdownTables(rows, pooled)); !w) {
+      fmt::print(stderr, "eval: {}\n", w.error().message);
+      return 2;
+    }
   return 0;
 }
 
@@ -126,10 +181,14 @@ int RunEval(const EvalOptions& o) {
 void AddEvalCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("eval", "Measure the integrity engine against naive baselines on simulated polls");
   auto o = std::make_shared<EvalOptions>();
-  cmd->add_option("--scenarios", o->scenarios, "Scenario names")->delimiter(',')->capture_default_str();
-  cmd->add_option("--seeds", o->seeds, "Seeds per scenario (1..N)")->capture_default_str();
+  cmd->add_option("--scenarios", o->scenarios, "Scenario names (default: the whole grid)")->delimiter(',');
+  cmd->add_option("--seeds", o->seeds, "Seeds per scenario")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_option("--first-seed", o->first_seed, "The first seed (then first+1, ...)")->capture_default_str();
   cmd->add_option("--votes", o->votes, "Organic votes per poll")->capture_default_str();
   cmd->add_option("--replicates", o->replicates, "Monte Carlo replicates per poll (0: skip)")->capture_default_str();
+  cmd->add_option("--bootstrap", o->bootstrap, "Bootstrap replicates per poll (0: no intervals)")->capture_default_str();
+  cmd->add_flag("--per-poll", o->per_poll, "Also print one line per poll and method");
+  cmd->add_option("--markdown", o->markdown, "Write the pooled and per-scenario tables as Markdown here");
   cmd->add_option("--asn-csv", o->asn_csv, "asn-ipv4.csv of @ip-location-db/asn (default: node_modules)");
   cmd->add_option("--user-agents", o->user_agents, "user-agents.json of npm user-agents (default: node_modules)");
   cmd->add_option("--asn-table", o->asn_table, "ASN table (default: the build's)")->envname("PANTAU_ASN_TABLE");

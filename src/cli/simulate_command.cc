@@ -50,8 +50,8 @@ int RunSimulate(const SimulateOptions& o) {
     }
   size_t coordinated = 0;
   for (const auto& v : poll->votes) coordinated += v.label != sim::Label::kOrganic;
-  fmt::print("simulate: scenario {} seed {}: {} votes ({} coordinated) -> {}/votes.csv, truth.csv, shares.json\n",
-             o.scenario, o.seed, poll->votes.size(), coordinated, o.out);
+  fmt::print("simulate: scenario {} ({}) seed {}: {} votes ({} coordinated) -> {}/votes.csv, truth.csv, shares.json\n",
+             o.scenario, scenario->description, o.seed, poll->votes.size(), coordinated, o.out);
   return 0;
 }
 
@@ -62,7 +62,12 @@ Result<sim::NetworkPools> LoadNetworkPools(const std::string& path) {
   auto text = ReadWholeFile(p);
   if (!text)
     return std::unexpected(Error::NotFound(fmt::format("{} (run scripts/deps.sh or pass --asn-csv)", text.error().message)));
-  return sim::NetworkPools::FromAsnCsv(*text, sim::Asns{});
+  auto pools = sim::NetworkPools::FromAsnCsv(*text, sim::Asns{});
+  if (!pools) return pools;
+  // The IPv6 table sits next to the IPv4 one; without it only the IPv6 scenario fails.
+  const std::string v6 = std::filesystem::path(p).replace_filename("asn-ipv6.csv").string();
+  if (auto v6_text = ReadWholeFile(v6)) PANTAU_RETURN_IF_ERROR(pools->AddIpv6(*v6_text));
+  return pools;
 }
 
 sim::UaPool LoadUaPool(const std::string& path) {
@@ -83,7 +88,7 @@ void AddSimulateCommand(CLI::App& app) {
   cmd->add_option("--seed", o->seed, "Random seed (same seed, same bytes)")->capture_default_str();
   cmd->add_option("--votes", o->votes, "Organic votes (injected parts scale with it)")->capture_default_str();
   cmd->add_option("--out", o->out, "Output directory")->required();
-  cmd->add_option("--asn-csv", o->asn_csv, "asn-ipv4.csv of @ip-location-db/asn (default: node_modules)");
+  cmd->add_option("--asn-csv", o->asn_csv, "asn-ipv4.csv of @ip-location-db/asn, asn-ipv6.csv beside it (default: node_modules)");
   cmd->add_option("--user-agents", o->user_agents, "user-agents.json of npm user-agents (default: node_modules)");
   cmd->callback([o] {
     if (const int rc = RunSimulate(*o); rc != 0) throw CLI::RuntimeError(rc);

@@ -42,6 +42,10 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
     std::erase_if(r.cohorts, [&](const Cohort& c) { return c.p_value > config.monte_carlo.alpha; });
     for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].id = "C" + std::to_string(c + 1);
   }
+  TrimConfig trim = config.trim;
+  trim.baseline_prior_votes = config.scan.prior_votes;
+  TrimToExcess(log, trim, r.cohorts);
+  AppendLinkCohorts(log, config.links, r.cohorts);
   r.cards = BuildEvidence(log, r.cohorts, config.evidence);
   const std::vector<double> adjusted = AdjustedShares(log, r.cohorts);
   std::vector<double> raw(log.option_count(), 0.0);
@@ -63,6 +67,10 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   for (const auto& o : r.options) raw_shares.push_back(o.raw_share);
   r.raw_winner = Winner(log, raw_shares);
   r.adjusted_winner = Winner(log, adjusted);
+  double counted = 0;
+  for (const OptionResult& o : r.options) counted += std::max(0.0, static_cast<double>(o.raw_votes) - o.excess);
+  r.contamination = Contamination(adjusted, config.contamination_epsilon, counted);
+  r.raw_flip_epsilon = FlipEpsilon(raw_shares);
   return r;
 }
 

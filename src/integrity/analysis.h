@@ -2,8 +2,8 @@
 // what the poll would say without them. The adjusted result subtracts each cohort's excess over its
 // baseline expectation (not all its votes: the honest voters in the same networks stay counted).
 // Each cohort gets a Monte Carlo p-value (monte_carlo.h); cohorts above alpha are dropped. Adjusted
-// shares get bootstrap intervals (bootstrap.h). Not yet here (next slice): contamination bounds and
-// the flip threshold; their report fields are null.
+// shares get bootstrap intervals (bootstrap.h) and ε-contamination bounds with the smallest ε that
+// would flip the adjusted winner (contamination.h).
 //   AnalysisResult r = Analyze(log, AnalysisConfig{});
 #pragma once
 
@@ -13,6 +13,8 @@
 
 #include "integrity/bootstrap.h"
 #include "integrity/cohort.h"
+#include "integrity/cohort_signals.h"
+#include "integrity/contamination.h"
 #include "integrity/evidence.h"
 #include "integrity/monte_carlo.h"
 #include "integrity/scan_detector.h"
@@ -25,6 +27,9 @@ struct AnalysisConfig {
   MonteCarloConfig monte_carlo;  // replicates = 0 skips significance testing (p_value stays -1)
   EvidenceConfig evidence;
   BootstrapConfig bootstrap;     // replicates = 0 skips the intervals (ci_low/ci_high stay -1)
+  LinkConfig links;              // one-sided share links among the votes the scan left
+  TrimConfig trim;               // which of a scan cohort's votes are flagged (its excess, by link and timing)
+  double contamination_epsilon = 0.05;  // the stated ε of the contamination bounds
 };
 
 struct OptionResult {
@@ -41,6 +46,8 @@ struct AnalysisResult {
   std::vector<Cohort> cohorts;
   std::vector<EvidenceCard> cards;  // one per cohort, same order
   std::string raw_winner, adjusted_winner;
+  ContaminationReport contamination;  // of the adjusted shares
+  double raw_flip_epsilon = 0;        // the same threshold for the raw shares
   uint64_t votes = 0, data_rows = 0, skipped_rows = 0;
 };
 

@@ -26,7 +26,9 @@ inline constexpr EnumTable<LocusLevel, 5> kLocusLevelNames{{{
 // outside it. kBurst: the locus's votes for the option crowd into the window far beyond what the
 // poll's time curve predicts (so the locus has no honest "outside" to compare with — an office that
 // only ever votes in instructed waves) and the window is one-sided against the poll's mix.
-enum class CellTest : uint8_t { kShift, kBurst };
+// kLink: a share link's (or referrer's) votes over the whole poll against the mixes of the blocks
+// they came from (cohort_signals.h).
+enum class CellTest : uint8_t { kShift, kBurst, kLink };
 
 // One scan hit: a (locus, time window, option) cell that beat every gate.
 struct Cell {

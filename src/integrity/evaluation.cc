@@ -32,7 +32,8 @@ Flagging DedupBaseline(const VoteLog& log, Method method) {
       case Method::kPerIp: key = log.address[v]; break;
       case Method::kPerCookie: key = log.device[v]; break;
       case Method::kPerIpUa: key = log.address[v] == 0 ? 0 : (uint64_t{log.address[v]} << 32) | log.ua_family[v]; break;
-      case Method::kEngine: break;
+      case Method::kEngine:
+      case Method::kScanOnly: break;
     }
     if (key == 0) continue;
     if (!seen.insert(key).second) f.flagged[v] = 1;
@@ -77,13 +78,74 @@ Metrics Evaluate(const VoteLog& log, const Flagging& flagging, const std::vector
   if (m.organic_shared) m.fpr_shared = static_cast<double>(m.false_positives_shared) / static_cast<double>(m.organic_shared);
   for (size_t k = 0; k < true_shares.size() && k < flagging.adjusted_shares.size(); ++k)
     m.max_share_error_pt = std::max(m.max_share_error_pt, 100 * std::abs(flagging.adjusted_shares[k] - true_shares[k]));
-  for (size_t k = 0; k < flagging.intervals.size() && k < true_shares.size(); ++k)
+  for (size_t k = 0; k < flagging.intervals.size() && k < true_shares.size(); ++k) {
     m.options_covered += flagging.intervals[k].low <= true_shares[k] && true_shares[k] <= flagging.intervals[k].high;
+    ++m.options_with_interval;
+  }
   if (!true_shares.empty() && flagging.adjusted_shares.size() == true_shares.size())
     m.winner_recovered = std::max_element(true_shares.begin(), true_shares.end()) - true_shares.begin() ==
                          std::max_element(flagging.adjusted_shares.begin(), flagging.adjusted_shares.end()) -
                              flagging.adjusted_shares.begin();
   return m;
 }
+
+GroundTruth AlignTruth(const VoteLog& log, const std::vector<uint8_t>& coordinated_by_row,
+                       const std::vector<std::string>& options, const std::vector<double>& true_shares) {
+  GroundTruth t;
+  t.coordinated.resize(log.size());
+  for (size_t i = 0; i < log.size(); ++i) {
+    t.coordinated[i] = coordinated_by_row[log.source_row[i] - 1];
+    t.clean = t.clean && !t.coordinated[i];
+  }
+  t.shares.assign(log.option_count(), 0.0);
+  for (size_t k = 0; k < log.option_count(); ++k)
+    for (size_t j = 0; j < options.size() && j < true_shares.size(); ++j)
+      if (options[j] == log.option_labels[k]) t.shares[k] = true_shares[j];
+  return t;
+}
+
+namespace {
+
+double Ratio(uint64_t num, uint64_t den, double if_empty) {
+  return den ? static_cast<double>(num) / static_cast<double>(den) : if_empty;
+}
+
+}  // namespace
+
+void Tally::Add(const Metrics& m, bool clean) {
+  flagged += m.flagged;
+  true_positives += m.true_positives;
+  positives += m.positives;
+  organic += m.organic;
+  false_positives += m.false_positives;
+  organic_shared += m.organic_shared;
+  false_positives_shared += m.false_positives_shared;
+  share_errors_pt.push_back(m.max_share_error_pt);
+  ++polls;
+  winners += m.winner_recovered;
+  covered += m.options_covered;
+  intervals += m.options_with_interval;
+  if (clean) clean_flags += m.flagged;
+}
+
+double Tally::Precision() const { return Ratio(true_positives, flagged, 1.0); }
+double Tally::Recall() const { return Ratio(true_positives, positives, 1.0); }
+double Tally::F1() const {
+  const double p = Precision(), r = Recall();
+  return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+}
+double Tally::Fpr() const { return Ratio(false_positives, organic, 0.0); }
+double Tally::FprShared() const { return Ratio(false_positives_shared, organic_shared, 0.0); }
+double Tally::MedianShareError() const {
+  if (share_errors_pt.empty()) return 0;
+  std::vector<double> v = share_errors_pt;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+double Tally::MaxShareError() const {
+  return share_errors_pt.empty() ? 0.0 : *std::max_element(share_errors_pt.begin(), share_errors_pt.end());
+}
+double Tally::Coverage() const { return intervals ? static_cast<double>(covered) / intervals : -1.0; }
 
 }  // namespace pantau::integrity

@@ -80,9 +80,9 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
       window_o += cell.option_votes;
       expected += cell.window_votes * cell.baseline_share;
       const std::string test =
-          cell.test == CellTest::kShift
-              ? fmt::format("{:.0f}% usually", 100 * cell.baseline_share)
-              : fmt::format("burst: {:.1f} expected from the poll's time curve", cell.expected);
+          cell.test == CellTest::kShift  ? fmt::format("{:.0f}% usually", 100 * cell.baseline_share)
+          : cell.test == CellTest::kLink ? fmt::format("whole poll; its voters' networks give {:.0f}%", 100 * cell.baseline_share)
+                                         : fmt::format("burst: {:.1f} expected from the poll's time curve", cell.expected);
       card.found_at.push_back(fmt::format("{} ({} min, {} of {} votes for {}; {}; LLR {:.1f})", GroupName(cell),
                                           (cell.end_ms - cell.start_ms + 59'999) / 60'000, cell.option_votes,
                                           cell.window_votes, card.choice, test, cell.llr));
@@ -98,13 +98,19 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
     card.top_ua = log.ua_families.Name(ua), card.top_ua_share = ua ? ua_share : 0;
     card.repeat_device_rate = with_device ? static_cast<double>(repeat) / with_device : 0;
 
+    // A one-sided link (cohort_signals.h) spans the poll: it is not a burst.
+    const bool link = std::all_of(c.cells.begin(), c.cells.end(), [](const Cell& x) { return x.test == CellTest::kLink; });
     auto& l = card.lines;
     l.push_back(fmt::format("{} votes for {} between {} and {} (UTC); about {:.0f} more than these networks would "
-                            "have given {} at that time.",
+                            "have given {} {}.",
                             card.votes, card.choice, FormatRfc3339(FromUnixMillis(c.start_ms)),
-                            FormatRfc3339(FromUnixMillis(c.end_ms)), c.excess, card.choice));
-    l.push_back(fmt::format("Inside the burst {:.0f}% of votes went to {}; the same networks gave it {:.0f}% otherwise.",
-                            100 * card.option_share, card.choice, 100 * card.baseline_share));
+                            FormatRfc3339(FromUnixMillis(c.end_ms)), c.excess, card.choice,
+                            link ? "over the poll" : "at that time"));
+    l.push_back(link ? fmt::format("Through this link {:.0f}% of votes went to {}; the networks they came from give it "
+                                   "{:.0f}%. A link passed around among one side's supporters, not a burst.",
+                                   100 * card.option_share, card.choice, 100 * card.baseline_share)
+                     : fmt::format("Inside the burst {:.0f}% of votes went to {}; the same networks gave it {:.0f}% otherwise.",
+                                   100 * card.option_share, card.choice, 100 * card.baseline_share));
     if (!card.loci.empty())
       l.push_back(fmt::format("They came from {} network(s); the largest is {} ({}, AS{} {}), with {} votes.",
                               card.distinct_loci, card.loci[0].prefix, kNetworkClassNames.Name(card.loci[0].network_class),

@@ -69,19 +69,27 @@ std::string Card(const EvidenceCard& card, const Cohort& c) {
 
 std::string ReportJson(const AnalysisResult& r) {
   std::string options, cohorts;
-  for (const OptionResult& o : r.options)
+  const ContaminationReport& eps = r.contamination;
+  for (size_t k = 0; k < r.options.size(); ++k) {
+    const OptionResult& o = r.options[k];
+    const ShareBounds bounds = k < eps.bounds.size() ? eps.bounds[k] : ShareBounds{};
     options += fmt::format(
         "{}{{\"choice\":{},\"raw_votes\":{},\"raw_share\":{},\"adjusted_share\":{},\"excess\":{},\"ci_low\":{},"
-        "\"ci_high\":{}}}",
+        "\"ci_high\":{},\"contamination_low\":{},\"contamination_high\":{}}}",
         options.empty() ? "" : ",", JsonString(o.choice), o.raw_votes, Number(o.raw_share), Number(o.adjusted_share),
         Number(o.excess), o.ci_low < 0 ? std::string("null") : Number(o.ci_low),
-        o.ci_high < 0 ? std::string("null") : Number(o.ci_high));
+        o.ci_high < 0 ? std::string("null") : Number(o.ci_high), Number(bounds.low), Number(bounds.high));
+  }
   for (size_t i = 0; i < r.cohorts.size(); ++i) cohorts += (i ? "," : "") + Card(r.cards[i], r.cohorts[i]);
   return fmt::format(
       "{{\"method\":\"locus-window-option scan with space-time permutation Monte Carlo\",\"votes\":{},"
       "\"data_rows\":{},\"skipped_rows\":{},\"options\":[{}],\"cohorts\":[{}],"
-      "\"winner\":{{\"raw\":{},\"adjusted\":{},\"flip_contamination\":null}}}}\n",
-      r.votes, r.data_rows, r.skipped_rows, options, cohorts, JsonString(r.raw_winner), JsonString(r.adjusted_winner));
+      "\"winner\":{{\"raw\":{},\"adjusted\":{},\"flip_contamination\":{},\"flip_votes\":{},\"runner_up\":{},"
+      "\"raw_flip_contamination\":{}}},\"contamination\":{{\"epsilon\":{},\"winner_holds\":{}}}}}\n",
+      r.votes, r.data_rows, r.skipped_rows, options, cohorts, JsonString(r.raw_winner), JsonString(r.adjusted_winner),
+      Number(eps.flip_epsilon), Number(eps.flip_votes),
+      JsonString(eps.runner_up < r.options.size() ? r.options[eps.runner_up].choice : std::string()),
+      Number(r.raw_flip_epsilon), Number(eps.epsilon), eps.winner_holds ? "true" : "false");
 }
 
 }  // namespace pantau::integrity

@@ -12,12 +12,15 @@ namespace pantau::integrity {
 
 std::string FlagsCsv(const VoteLog& log, const AnalysisResult& result);
 
-// {"options":[{"choice","raw_votes","raw_share","adjusted_share","ci_low","ci_high","excess"}],
+// {"options":[{"choice","raw_votes","raw_share","adjusted_share","ci_low","ci_high","excess",
+//               "contamination_low","contamination_high"}],
 //  "cohorts":[{"id","choice","votes","excess","start","end","loci":[...],"network_class","p_value",
 //  "state_apparatus","evidence":[...],"features":{...}}],
-//  "winner":{"raw","adjusted","flip_contamination"},"votes","data_rows","skipped_rows","method"}
-// flip_contamination (a later slice) is null; p_value / ci_low / ci_high are null when Monte Carlo /
-// the bootstrap were switched off.
+//  "winner":{"raw","adjusted","flip_contamination","flip_votes","runner_up","raw_flip_contamination"},
+//  "contamination":{"epsilon","winner_holds"},"votes","data_rows","skipped_rows","method"}
+// contamination_low/high bound each organic share for the stated ε; flip_contamination is the smallest
+// ε that could flip the adjusted winner (contamination.h). p_value / ci_low / ci_high are null when
+// Monte Carlo / the bootstrap were switched off.
 std::string ReportJson(const AnalysisResult& result);
 
 // A JSON string literal (quotes included) with RFC 8259 escaping.

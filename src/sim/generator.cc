@@ -24,15 +24,34 @@ constexpr std::array<std::string_view, 8> kOrganicReferrers{
     "", "l.facebook.com", "m.facebook.com", "www.google.com", "l.instagram.com", "t.co", "web.whatsapp.com", "lm.facebook.com"};
 constexpr std::array<double, 8> kOrganicReferrerWeights{0.55, 0.15, 0.05, 0.07, 0.05, 0.03, 0.05, 0.05};
 
+// Where a voter sits on the network; each segment has its own lean (OrganicSpec tilts).
+enum class Segment : uint8_t { kPhone, kHome, kOffice };
+
+// A preference shift over the options (empty: none).
+using Lean = std::vector<double>;
+
 struct Office {
   uint32_t ip = 0;
   std::array<uint32_t, 2> desktop_uas{};  // the office's standard desktop image
+  Lean lean;                              // the staff's own preference shift
 };
+
+// A phone's public address: an IPv4 shared by CGNAT, or its own IPv6 /64 inside a carrier /48.
+struct PhoneAddress {
+  uint32_t ip = 0;
+  bool v6 = false;
+  uint64_t high = 0, low = 0;
+  uint64_t locus = 0;  // the lean key: the CGNAT /24 or the /48
+};
+
+void AddTo(std::vector<double>& p, const std::vector<double>& shift, double scale = 1.0) {
+  for (size_t k = 0; k < p.size() && k < shift.size(); ++k) p[k] += scale * shift[k];
+}
 
 class Builder {
  public:
   Builder(const Scenario& s, const NetworkPools& pools, const UaPool& uas, uint64_t seed)
-      : s_(s), pools_(pools), uas_(uas), rng_(seed) {
+      : s_(s), pools_(pools), uas_(uas), rng_(seed), lean_seed_(seed * 0x9e3779b97f4a7c15ull + 17) {
     poll_.options = s.options;
     poll_.tokens.emplace_back();
     poll_.referrers.emplace_back();
@@ -45,12 +64,12 @@ class Builder {
   Result<SimulatedPoll> Run() {
     PANTAU_RETURN_IF_ERROR(Validate());
     MakeCgnatPools();
-    for (int i = 0; i < s_.organic.offices; ++i) organic_offices_.push_back(MakeOffice(i % 2 == 0));
+    for (int i = 0; i < s_.organic.offices; ++i) organic_offices_.push_back(MakeOrganicOffice(i % 2 == 0));
     Rng organic = rng_.Fork(1);
     for (int i = 0; i < s_.organic.votes; ++i) AddOrganic(organic, SampleTime(organic), /*repeat_allowed=*/true);
     for (size_t c = 0; c < s_.cohorts.size(); ++c) {
       Rng r = rng_.Fork(100 + c);
-      AddCohort(s_.cohorts[c], c, r);
+      AddCohort(s_.cohorts[c], r);
     }
     for (size_t b = 0; b < s_.bots.size(); ++b) {
       Rng r = rng_.Fork(200 + b);
@@ -58,7 +77,7 @@ class Builder {
     }
     for (size_t v = 0; v < s_.surges.size(); ++v) {
       Rng r = rng_.Fork(300 + v);
-      AddSurge(s_.surges[v], v, r);
+      AddSurge(s_.surges[v], r);
     }
     std::stable_sort(poll_.votes.begin(), poll_.votes.end(),
                      [](const SimVote& a, const SimVote& b) { return a.time_ms < b.time_ms; });
@@ -73,15 +92,31 @@ class Builder {
  private:
   Status Validate() const {
     const size_t k = s_.options.size();
-    if (k < 2 || s_.organic.shares.size() != k)
+    const OrganicSpec& o = s_.organic;
+    if (k < 2 || o.shares.size() != k)
       return std::unexpected(Error::InvalidArgument("scenario: organic shares must match the options (at least 2)"));
+    for (const auto* shift : {&o.mobile_tilt, &o.home_tilt, &o.office_tilt, &o.drift_per_day})
+      if (!shift->empty() && shift->size() != k)
+        return std::unexpected(Error::InvalidArgument("scenario: tilts and drift must match the options"));
     for (const auto& c : s_.cohorts)
-      if (c.option < 0 || static_cast<size_t>(c.option) >= k || c.members < 0 || c.offices < 1)
-        return std::unexpected(Error::InvalidArgument("scenario: bad cohort (option, members or offices)"));
+      if (c.option < 0 || static_cast<size_t>(c.option) >= k || c.members < 0 || c.offices < 1 ||
+          c.carrier >= static_cast<int>(s_.networks.mobile.size()))
+        return std::unexpected(Error::InvalidArgument("scenario: bad cohort (option, members, offices or carrier)"));
     for (const auto& b : s_.bots)
       if (b.option < 0 || static_cast<size_t>(b.option) >= k || b.addresses < 1)
         return std::unexpected(Error::InvalidArgument("scenario: bad bot spec"));
     if (s_.days <= 0) return std::unexpected(Error::InvalidArgument("scenario: days must be positive"));
+    const Asns& n = s_.networks;
+    if (n.mobile.empty() || n.mobile.size() != n.mobile_weight.size() || n.fixed.empty() ||
+        n.fixed.size() != n.fixed_weight.size() || n.hosting.empty())
+      return std::unexpected(Error::InvalidArgument("scenario: networks need carriers, ISPs (with weights) and hosting"));
+    for (uint32_t asn : n.All())
+      if (!pools_.Has(asn))
+        return std::unexpected(Error::InvalidArgument(fmt::format("scenario: AS{} is not in the network pools", asn)));
+    if (o.ipv6_share > 0)
+      for (uint32_t asn : n.mobile)
+        if (!pools_.HasIpv6(asn))
+          return std::unexpected(Error::InvalidArgument(fmt::format("scenario: AS{} has no IPv6 ranges loaded", asn)));
     return Ok();
   }
 
@@ -106,42 +141,106 @@ class Builder {
     const size_t h = r.Pick(hour_weights_);
     return s_.start_ms + static_cast<int64_t>(h) * kHour + static_cast<int64_t>(r.Below(kHour));
   }
+  // A time in [from, from + hours) following the daily rhythm (rejection sampling on kDiurnal).
+  int64_t SampleTimeIn(Rng& r, int64_t from, double hours) const {
+    const double peak = *std::max_element(kDiurnal.begin(), kDiurnal.end());
+    const auto span = static_cast<uint64_t>(hours * kHour);
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      const int64_t t = from + static_cast<int64_t>(r.Below(span));
+      if (r.Uniform() * peak < kDiurnal[LocalHour(t)]) return t;
+    }
+    return from + static_cast<int64_t>(r.Below(span));
+  }
   int64_t End() const { return s_.start_ms + static_cast<int64_t>(s_.days * 24 * kHour); }
-  uint16_t OrganicOption(Rng& r) const { return static_cast<uint16_t>(r.Pick(s_.organic.shares)); }
   uint64_t NewDevice(Rng& r) { return r.Next() | 1; }
 
-  // Carrier-grade NAT: each carrier's voters share a few hundred public addresses in a few /24s.
+  // A locus's own preference shift, the same every time the locus is seen: drawn from a generator
+  // seeded by the locus key, so it does not depend on the order voters arrive in.
+  const Lean& LocusLean(uint64_t key) {
+    auto [it, inserted] = leans_.try_emplace(key);
+    if (inserted && s_.organic.locus_lean > 0) {
+      Rng r(lean_seed_ ^ (key * 0xd1b54a32d192ed03ull));
+      Lean& lean = it->second;
+      double mean = 0;
+      for (size_t k = 0; k < s_.options.size(); ++k) lean.push_back(s_.organic.locus_lean * r.Normal()), mean += lean.back();
+      for (double& x : lean) x -= mean / static_cast<double>(lean.size());
+    }
+    return it->second;
+  }
+
+  // The organic preference of a voter in `segment` at time `t` at a locus with `lean`.
+  uint16_t OrganicOption(Rng& r, Segment segment, int64_t t, const Lean& lean) const {
+    const OrganicSpec& o = s_.organic;
+    std::vector<double> p = o.shares;
+    AddTo(p, segment == Segment::kPhone ? o.mobile_tilt : segment == Segment::kHome ? o.home_tilt : o.office_tilt);
+    const double days_from_middle = static_cast<double>(t - s_.start_ms) / (24.0 * kHour) - s_.days / 2;
+    AddTo(p, o.drift_per_day, days_from_middle);
+    AddTo(p, lean);
+    for (double& x : p) x = std::max(0.01, x);
+    return static_cast<uint16_t>(r.Pick(p));
+  }
+
+  // Carrier-grade NAT: each carrier's voters share a few hundred public addresses in a few /24s; IPv6
+  // phones get their own /64 inside a few regional /48s.
   void MakeCgnatPools() {
-    const auto& mobile = pools_.asns().mobile;
-    const auto& weights = pools_.asns().mobile_weight;
-    const double total_mobile = s_.organic.votes * s_.organic.mobile_share;
-    for (size_t c = 0; c < mobile.size(); ++c) {
-      const double voters = total_mobile * weights[c];
+    const Asns& n = s_.networks;
+    double total_weight = 0;
+    for (double w : n.mobile_weight) total_weight += w;
+    const double total_mobile = s_.organic.votes * s_.organic.mobile_share * (1 - s_.organic.ipv6_share);
+    for (size_t c = 0; c < n.mobile.size(); ++c) {
+      const double voters = total_mobile * n.mobile_weight[c] / total_weight;
       const int ips = std::max(4, static_cast<int>(voters / s_.organic.voters_per_cgnat_ip));
       std::vector<uint32_t> prefixes;
       for (int p = 0; p < s_.organic.cgnat_prefixes_per_carrier; ++p)
-        prefixes.push_back(pools_.RandomAddress(mobile[c], rng_) & ~255u);
+        prefixes.push_back(pools_.RandomAddress(n.mobile[c], rng_) & ~255u);
       std::vector<uint32_t> ips_of_carrier;
       for (int i = 0; i < ips; ++i) ips_of_carrier.push_back(prefixes[rng_.Below(prefixes.size())] + 1 + rng_.Below(250));
       cgnat_.push_back(std::move(ips_of_carrier));
+      std::vector<Ipv6Prefix48> v6;
+      if (s_.organic.ipv6_share > 0)
+        for (int p = 0; p < s_.organic.ipv6_prefixes_per_carrier; ++p) v6.push_back(pools_.RandomPrefix48(n.mobile[c], rng_));
+      ipv6_prefixes_.push_back(std::move(v6));
     }
   }
-  uint32_t CarrierIp(Rng& r) {
-    const size_t c = r.Pick(pools_.asns().mobile_weight);
-    return cgnat_[c][r.Below(cgnat_[c].size())];
+  // A phone on `carrier` (an index into the mix; -1 picks one by market share).
+  PhoneAddress Phone(Rng& r, int carrier = -1) {
+    const size_t c = carrier >= 0 ? static_cast<size_t>(carrier) : r.Pick(s_.networks.mobile_weight);
+    PhoneAddress a;
+    if (!ipv6_prefixes_[c].empty() && r.Chance(s_.organic.ipv6_share)) {
+      const Ipv6Prefix48 p = ipv6_prefixes_[c][r.Below(ipv6_prefixes_[c].size())];
+      a.v6 = true;
+      a.high = (p << 16) | r.Below(1 << 16);
+      a.low = r.Next();
+      a.locus = p | (uint64_t{1} << 62);
+      return a;
+    }
+    a.ip = cgnat_[c][r.Below(cgnat_[c].size())];
+    a.locus = a.ip >> 8;
+    return a;
   }
   uint32_t HomeIp(Rng& r) {
     if (!households_.empty() && r.Chance(s_.organic.household_reuse)) return households_[r.Below(households_.size())];
-    const auto& fixed = pools_.asns().fixed;
-    const uint32_t ip = pools_.RandomAddress(fixed[r.Pick(pools_.asns().fixed_weight)], r);
+    const auto& fixed = s_.networks.fixed;
+    const uint32_t ip = pools_.RandomAddress(fixed[r.Pick(s_.networks.fixed_weight)], r);
     households_.push_back(ip);
     return ip;
   }
+  // An office NAT: on a government network when asked for one and the region has any (else on the
+  // fixed ISPs' business lines, as Pemkot offices are where no regional-government ASN exists).
   Office MakeOffice(bool government) {
-    const auto& asns = government ? pools_.asns().government : pools_.asns().fixed;
+    const auto& asns = government && !s_.networks.government.empty() ? s_.networks.government : s_.networks.fixed;
     Office o;
     o.ip = pools_.RandomAddress(asns[rng_.Below(asns.size())], rng_);
     for (auto& ua : o.desktop_uas) ua = Ua(uas_.Sample(UaPool::kDesktop, rng_));
+    return o;
+  }
+  Office MakeOrganicOffice(bool government) {
+    Office o = MakeOffice(government);
+    o.lean = LocusLean(uint64_t{o.ip} | (uint64_t{2} << 60));
+    if (rng_.Chance(s_.organic.leaning_offices)) {
+      if (o.lean.empty()) o.lean.assign(s_.options.size(), 0.0);
+      o.lean[rng_.Below(2)] += s_.organic.office_lean;
+    }
     return o;
   }
   // A vote from an office: its desktop image, or a phone on the office Wi-Fi.
@@ -160,17 +259,25 @@ class Builder {
   }
   uint32_t OrganicReferrer(Rng& r) { return Referrer(kOrganicReferrers[r.Pick(kOrganicReferrerWeights)]); }
 
+  static void SetPhone(SimVote& v, const PhoneAddress& a) {
+    v.ip = a.ip;
+    v.v6 = a.v6;
+    v.ip6_high = a.high;
+    v.ip6_low = a.low;
+  }
+
   // One organic voter (and perhaps their repeat vote). Honest office staff vote in office hours.
   void AddOrganic(Rng& r, int64_t t, bool repeat_allowed) {
     SimVote v;
-    v.option = OrganicOption(r);
     v.device = NewDevice(r);
     v.token = OrganicToken(r);
     v.referrer = OrganicReferrer(r);
     const double u = r.Uniform();
     if (u < s_.organic.mobile_share) {
-      v.ip = CarrierIp(r);
+      const PhoneAddress a = Phone(r);
+      SetPhone(v, a);
       v.ua = Ua(uas_.Sample(UaPool::kPhone, r));
+      v.option = OrganicOption(r, Segment::kPhone, t, LocusLean(a.locus));
     } else if (u < s_.organic.mobile_share + s_.organic.office_share && !organic_offices_.empty()) {
       const Office& o = organic_offices_[r.Below(organic_offices_.size())];
       v.ip = o.ip;
@@ -179,9 +286,11 @@ class Builder {
       // The poll opens at local midnight, so local 08:00-16:00 of that day is an offset from it.
       t = s_.start_ms + day * 24 * kHour + (8 * 60 + static_cast<int64_t>(r.Below(8 * 60))) * kMinute;
       t = std::clamp(t, s_.start_ms, End() - 1);
+      v.option = OrganicOption(r, Segment::kOffice, t, o.lean);
     } else {
       v.ip = HomeIp(r);
       v.ua = Ua(uas_.Sample(r.Chance(0.6) ? UaPool::kPhone : UaPool::kDesktop, r));
+      v.option = OrganicOption(r, Segment::kHome, t, LocusLean(uint64_t{v.ip} | (uint64_t{3} << 60)));
     }
     v.time_ms = t;
     poll_.votes.push_back(v);
@@ -193,7 +302,12 @@ class Builder {
     }
   }
 
-  void AddCohort(const CohortSpec& c, size_t index, Rng& r) {
+  int64_t AnswerTime(const CohortSpec& c, int64_t trigger, Rng& r) const {
+    if (c.spread_hours > 0) return std::min(End() - 1, SampleTimeIn(r, trigger, c.spread_hours));
+    return std::min(End() - 1, trigger + kMinute / 2 + static_cast<int64_t>(r.Exponential(c.delay_mean_minutes) * kMinute));
+  }
+
+  void AddCohort(const CohortSpec& c, Rng& r) {
     std::vector<Office> offices;
     if (c.office_group >= 0) offices = cohort_offices_[c.office_group];
     while (offices.size() < static_cast<size_t>(c.offices)) offices.push_back(MakeOffice(c.government_offices));
@@ -202,28 +316,31 @@ class Builder {
       cohort_offices_[c.office_group] = offices;
     const uint32_t shared_token = NewToken(r);
     const int64_t trigger = s_.start_ms + static_cast<int64_t>(c.trigger_hour * kHour);
-    (void)index;
     for (int m = 0; m < c.members; ++m) {
       if (!r.Chance(c.compliance)) continue;
       SimVote v;
       v.label = c.label;
-      v.option = r.Chance(c.loyalty) ? static_cast<uint16_t>(c.option) : OrganicOption(r);
       v.device = NewDevice(r);
       v.token = r.Chance(c.token_reuse) ? shared_token : OrganicToken(r);
       v.referrer = Referrer(c.referrer);
-      v.time_ms = std::min(End() - 1, trigger + kMinute / 2 + static_cast<int64_t>(r.Exponential(c.delay_mean_minutes) * kMinute));
+      v.time_ms = AnswerTime(c, trigger, r);
+      Segment segment = Segment::kHome;
       const double u = r.Uniform();
       if (u < c.office_share) {
         const Office& o = offices[r.Below(offices.size())];
         v.ip = o.ip;
         v.ua = OfficeUa(o, r);
+        segment = Segment::kOffice;
       } else if (u < c.office_share + c.carrier_share) {
-        v.ip = CarrierIp(r);
+        SetPhone(v, Phone(r, c.carrier));
         v.ua = Ua(uas_.Sample(UaPool::kPhone, r));
+        segment = Segment::kPhone;
       } else {
         v.ip = HomeIp(r);
         v.ua = Ua(uas_.Sample(UaPool::kPhone, r));
       }
+      // A member who ignores the instruction votes their own preference.
+      v.option = r.Chance(c.loyalty) ? static_cast<uint16_t>(c.option) : OrganicOption(r, segment, v.time_ms, {});
       poll_.votes.push_back(v);
       if (r.Chance(c.repeat_rate)) {
         const int extra = 1 + static_cast<int>(r.Below(std::max(1, c.max_repeats)));
@@ -239,7 +356,7 @@ class Builder {
 
   void AddBots(const BotSpec& b, size_t index, Rng& r) {
     std::vector<uint32_t> ips;
-    const auto& hosting = pools_.asns().hosting;
+    const auto& hosting = s_.networks.hosting;
     for (int i = 0; i < b.addresses; ++i) ips.push_back(pools_.RandomAddress(hosting[(index + i) % hosting.size()], r));
     const uint32_t ua = b.script_ua ? Ua("python-requests/2.31.0") : Ua(uas_.Sample(UaPool::kDesktop, r));
     const int64_t start = s_.start_ms + static_cast<int64_t>(b.start_hour * kHour);
@@ -257,8 +374,7 @@ class Builder {
   }
 
   // A viral post: organic voters from everywhere, the usual split, one popular link.
-  void AddSurge(const SurgeSpec& sv, size_t index, Rng& r) {
-    (void)index;
+  void AddSurge(const SurgeSpec& sv, Rng& r) {
     const uint32_t viral_token = NewToken(r);
     const int64_t start = s_.start_ms + static_cast<int64_t>(sv.start_hour * kHour);
     const auto span = static_cast<uint64_t>(sv.duration_minutes * kMinute);
@@ -277,12 +393,15 @@ class Builder {
   const NetworkPools& pools_;
   const UaPool& uas_;
   Rng rng_;
+  uint64_t lean_seed_;
   SimulatedPoll poll_;
   std::vector<double> hour_weights_;
   std::vector<std::vector<uint32_t>> cgnat_;
+  std::vector<std::vector<Ipv6Prefix48>> ipv6_prefixes_;
   std::vector<uint32_t> households_;
   std::vector<Office> organic_offices_;
   std::unordered_map<int, std::vector<Office>> cohort_offices_;
+  std::unordered_map<uint64_t, Lean> leans_;
   std::vector<uint32_t> organic_tokens_;
   std::unordered_map<std::string, uint32_t> ua_ids_, referrer_ids_;
 };
@@ -298,7 +417,7 @@ std::string VotesCsv(const SimulatedPoll& poll) {
   out.reserve(poll.votes.size() * 200);
   for (const SimVote& v : poll.votes) {
     const std::string time = FormatRfc3339(FromUnixMillis(v.time_ms));
-    const std::string ip = Ipv4ToString(v.ip);
+    const std::string ip = v.v6 ? Ipv6ToString(v.ip6_high, v.ip6_low) : Ipv4ToString(v.ip);
     const std::string device = v.device ? fmt::format("{:016x}", v.device) : std::string();
     const std::string referrer = v.referrer ? "https://" + poll.referrers[v.referrer] + "/" : std::string();
     AppendCsvRecord(out, {time, poll.options[v.option], ip, poll.user_agents[v.ua], device, referrer,

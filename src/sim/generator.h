@@ -20,7 +20,9 @@ namespace pantau::sim {
 struct SimVote {
   int64_t time_ms = 0;
   uint16_t option = 0;
-  uint32_t ip = 0;        // IPv4, host order
+  uint32_t ip = 0;        // IPv4, host order (when !v6)
+  bool v6 = false;
+  uint64_t ip6_high = 0, ip6_low = 0;  // IPv6, when v6
   uint32_t ua = 0;        // index into SimulatedPoll::user_agents
   uint64_t device = 0;    // 0: no cookie
   uint32_t token = 0;     // index into SimulatedPoll::tokens (0 = none, "")

@@ -44,7 +44,7 @@ fs::path FreshDir(const std::string& name) {
 
 TEST(AnalyzeCommand, SimulateThenAnalyzeWritesFlagsAndReport) {
   const fs::path dir = FreshDir("e2e");
-  const RunResult sim = RunCli("simulate --scenario tomohon --seed 3 --votes 5000 --out " + dir.string(), dir);
+  const RunResult sim = RunCli("simulate --scenario mixed --seed 3 --votes 5000 --out " + dir.string(), dir);
   ASSERT_EQ(sim.exit_code, 0) << sim.err;
   const std::string votes = ReadFile(dir / "votes.csv");
   const auto rows = static_cast<size_t>(std::count(votes.begin(), votes.end(), '\n')) - 1;
@@ -53,7 +53,7 @@ TEST(AnalyzeCommand, SimulateThenAnalyzeWritesFlagsAndReport) {
   EXPECT_NE(ReadFile(dir / "shares.json").find("\"true_organic_shares\":["), std::string::npos);
 
   const RunResult an = RunCli("analyze --input " + (dir / "votes.csv").string() + " --flags " + (dir / "flags.csv").string() +
-                                  " --json " + (dir / "report.json").string(), dir);
+                                  " --json " + (dir / "report.json").string() + " --epsilon 0.02", dir);
   ASSERT_EQ(an.exit_code, 0) << an.err;
   const std::string flags = ReadFile(dir / "flags.csv");
   EXPECT_TRUE(flags.starts_with("row,flagged,cohort\n1,")) << flags.substr(0, 80);
@@ -62,9 +62,17 @@ TEST(AnalyzeCommand, SimulateThenAnalyzeWritesFlagsAndReport) {
   const std::string report = ReadFile(dir / "report.json");
   for (const char* key : {"\"options\":[{\"choice\":", "\"adjusted_share\":", "\"cohorts\":[{\"id\":\"C1\"",
                           "\"network_class\":\"government\"", "\"state_apparatus\":true", "\"evidence\":[",
-                          "\"winner\":{\"raw\":\"Paslon 2\",\"adjusted\":\"Paslon 1\""})
+                          "\"winner\":{\"raw\":\"Paslon 2\",\"adjusted\":\"Paslon 1\",\"flip_contamination\":0.",
+                          "\"contamination_low\":", "\"contamination\":{\"epsilon\":0.02,"})
     EXPECT_NE(report.find(key), std::string::npos) << key;
   EXPECT_NE(an.out.find("possible state-apparatus mobilisation"), std::string::npos);
+  EXPECT_NE(an.out.find("with 2% contamination"), std::string::npos) << an.out;
+  EXPECT_NE(an.out.find("UTC+8.0"), std::string::npos);  // WITA unless told otherwise
+
+  // The simulated poll runs in Kota Bogor: its zone (WIB) sets office hours.
+  const RunResult bogor = RunCli("analyze --replicates 0 --region 32.71 --input " + (dir / "votes.csv").string(), dir);
+  ASSERT_EQ(bogor.exit_code, 0) << bogor.err;
+  EXPECT_NE(bogor.out.find("UTC+7.0"), std::string::npos) << bogor.out;
 }
 
 TEST(AnalyzeCommand, MalformedInputExitsNonZeroNamingRowAndColumn) {

@@ -1,0 +1,314 @@
+#include "integrity/cohort_signals.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <unordered_map>
+
+#include "integrity/scan_detector.h"
+
+namespace pantau::integrity {
+namespace {
+
+// Option counts of the votes the scan left, per block, per operator and for the poll: the mixes a
+// link's votes are expected to follow.
+class BlockMixes {
+ public:
+  BlockMixes(const VoteLog& log, const std::vector<uint8_t>& taken, double prior_votes)
+      : k_(log.option_count()), prior_(prior_votes), block_n_(log.loci.size(), 0.0), block_k_(log.loci.size() * k_, 0.0) {
+    std::unordered_map<uint32_t, uint32_t> dense;
+    operator_of_block_.resize(log.loci.size());
+    for (size_t l = 0; l < log.loci.size(); ++l)
+      operator_of_block_[l] = dense.emplace(log.loci[l].asn, static_cast<uint32_t>(dense.size())).first->second;
+    std::vector<double> op_n(dense.size(), 0.0), op_k(dense.size() * k_, 0.0), poll_k(k_, 0.0);
+    double poll_n = 0;
+    for (size_t i = 0; i < log.size(); ++i) {
+      if (taken[i]) continue;
+      const uint32_t l = log.locus[i], o = operator_of_block_[l], k = log.option[i];
+      block_n_[l] += 1, block_k_[l * k_ + k] += 1;
+      op_n[o] += 1, op_k[o * k_ + k] += 1;
+      poll_n += 1, poll_k[k] += 1;
+    }
+    // Operator mixes shrunk towards the poll's.
+    operator_mix_.resize(dense.size() * k_);
+    for (size_t o = 0; o < dense.size(); ++o)
+      for (size_t k = 0; k < k_; ++k) {
+        const double poll_share = poll_n > 0 ? poll_k[k] / poll_n : 1.0 / static_cast<double>(k_);
+        operator_mix_[o * k_ + k] = (op_k[o * k_ + k] + prior_ * poll_share) / (op_n[o] + prior_);
+      }
+  }
+
+  // Block l's share of option k without `own_n` of its votes, `own_k` of them for k (the link's own),
+  // shrunk towards its operator's mix.
+  double Share(uint32_t l, size_t k, double own_n, double own_k) const {
+    const double prior = operator_mix_[operator_of_block_[l] * k_ + k];
+    return (block_k_[l * k_ + k] - own_k + prior_ * prior) / (block_n_[l] - own_n + prior_);
+  }
+  // The votes block l's mix was estimated from, without the link's own.
+  double Votes(uint32_t l, double own_n) const { return block_n_[l] - own_n + prior_; }
+
+ private:
+  size_t k_;
+  double prior_;
+  std::vector<double> block_n_, block_k_;
+  std::vector<uint32_t> operator_of_block_;
+  std::vector<double> operator_mix_;
+};
+
+// One link's untaken votes against the mixes of the blocks they came from.
+struct LinkTest {
+  std::vector<double> observed, expected;  // per option
+  double n = 0, baseline_votes = 0;
+};
+
+LinkTest TestLink(const VoteLog& log, const std::vector<uint32_t>& votes, const BlockMixes& mixes) {
+  const size_t k_count = log.option_count();
+  std::unordered_map<uint32_t, std::vector<double>> per_block;  // block -> [n, count of each option]
+  for (uint32_t v : votes) {
+    auto& c = per_block.try_emplace(log.locus[v], k_count + 1, 0.0).first->second;
+    c[0] += 1, c[1 + log.option[v]] += 1;
+  }
+  LinkTest t;
+  t.observed.assign(k_count, 0.0);
+  t.expected.assign(k_count, 0.0);
+  t.n = static_cast<double>(votes.size());
+  for (const auto& [block, c] : per_block) {
+    for (size_t k = 0; k < k_count; ++k) {
+      t.observed[k] += c[1 + k];
+      t.expected[k] += c[0] * mixes.Share(block, k, c[0], c[1 + k]);
+    }
+    t.baseline_votes += mixes.Votes(block, c[0]);
+  }
+  return t;
+}
+
+// The link's strongest one-sided option as a cell, or false when no option passes every gate.
+bool BestCell(const LinkTest& t, const LinkConfig& config, Cell& best) {
+  bool found = false;
+  for (size_t k = 0; k < t.observed.size(); ++k) {
+    const double o = t.observed[k], pi = t.expected[k] / t.n;
+    if (o / t.n < config.min_share || o / t.n - pi < config.min_lift || pi >= 1.0) continue;
+    const double excess = (o - t.expected[k]) / (1.0 - pi);
+    const double llr = BernoulliLlr(o, t.n, pi);
+    if (excess < config.min_excess || llr < config.min_llr || (found && llr <= best.llr)) continue;
+    found = true;
+    best.option = static_cast<uint16_t>(k);
+    best.window_votes = static_cast<uint32_t>(t.n);
+    best.option_votes = static_cast<uint32_t>(o);
+    best.baseline_share = pi;
+    best.baseline_votes = t.baseline_votes;
+    best.excess = excess;
+    best.llr = llr;
+    best.test = CellTest::kLink;
+  }
+  return found;
+}
+
+// Untaken votes grouped by a link key (share token or referrer host; 0 = none), in log order.
+std::vector<std::vector<uint32_t>> GroupByLink(const std::vector<uint32_t>& key, size_t keys,
+                                               const std::vector<uint8_t>& taken) {
+  std::vector<std::vector<uint32_t>> groups(keys);
+  for (size_t i = 0; i < key.size(); ++i)
+    if (key[i] != 0 && !taken[i]) groups[key[i]].push_back(static_cast<uint32_t>(i));
+  return groups;
+}
+
+// The cohort's span: its first and last vote.
+void SetSpan(const VoteLog& log, Cohort& c) {
+  c.start_ms = INT64_MAX, c.end_ms = INT64_MIN;
+  for (uint32_t v : c.votes) c.start_ms = std::min(c.start_ms, log.time_ms[v]), c.end_ms = std::max(c.end_ms, log.time_ms[v]);
+}
+
+Cohort LinkCohort(const VoteLog& log, const std::vector<uint32_t>& votes, Cell cell, double p_value) {
+  Cohort c;
+  c.option = cell.option;
+  for (uint32_t v : votes)
+    if (log.option[v] == cell.option) c.votes.push_back(v);
+  SetSpan(log, c);
+  cell.start_ms = c.start_ms;
+  cell.end_ms = c.end_ms + 1;
+  c.excess = cell.excess;
+  c.max_llr = cell.llr;
+  c.p_value = p_value;
+  c.cells.push_back(std::move(cell));
+  return c;
+}
+
+}  // namespace
+
+std::vector<Cohort> FindOneSidedLinks(const VoteLog& log, const std::vector<uint8_t>& taken, const LinkConfig& config) {
+  std::vector<Cohort> found;
+  if (!config.enabled || log.size() == 0 || log.option_count() < 2) return found;
+  const BlockMixes mixes(log, taken, config.prior_votes);
+  struct Candidate {
+    LocusLevel level;
+    uint32_t group;
+    Cell cell;
+  };
+  std::vector<Candidate> candidates;
+  std::vector<std::vector<uint32_t>> by_level[2];
+  size_t tested = 0;
+  const LocusLevel levels[2] = {LocusLevel::kToken, LocusLevel::kReferrer};
+  for (int x = 0; x < 2; ++x) {
+    by_level[x] = levels[x] == LocusLevel::kToken ? GroupByLink(log.token, log.tokens.size(), taken)
+                                                  : GroupByLink(log.referrer, log.referrers.size(), taken);
+    for (uint32_t g = 0; g < by_level[x].size(); ++g) {
+      const std::vector<uint32_t>& votes = by_level[x][g];
+      if (votes.size() < config.min_votes) continue;
+      ++tested;
+      Cell cell;
+      if (!BestCell(TestLink(log, votes, mixes), config, cell)) continue;
+      cell.level = levels[x];
+      cell.group = g;
+      cell.label = std::string(levels[x] == LocusLevel::kToken ? log.tokens.Name(g) : log.referrers.Name(g));
+      candidates.push_back({levels[x], g, std::move(cell)});
+    }
+  }
+  const double tests = static_cast<double>(tested * log.option_count());
+  std::vector<uint8_t> claimed = taken;
+  // Tokens before referrers: a campaign's link and the site it was posted on claim the same votes once.
+  for (Candidate& c : candidates) {
+    const double p = std::min(1.0, tests * std::exp(-c.cell.llr));
+    if (p > config.alpha) continue;
+    const std::vector<uint32_t>& all = by_level[c.level == LocusLevel::kToken ? 0 : 1][c.group];
+    std::vector<uint32_t> votes;
+    for (uint32_t v : all)
+      if (!claimed[v]) votes.push_back(v);
+    if (votes.size() != all.size()) {  // a token claimed some of this referrer's votes: test the rest
+      Cell rest;
+      if (votes.size() < config.min_votes || !BestCell(TestLink(log, votes, mixes), config, rest) ||
+          rest.option != c.cell.option)
+        continue;
+      rest.level = c.cell.level, rest.group = c.cell.group, rest.label = c.cell.label;
+      c.cell = std::move(rest);
+    }
+    Cohort cohort = LinkCohort(log, votes, c.cell, p);
+    cohort.score = c.cell.llr / config.min_llr;
+    if (cohort.votes.size() < config.min_votes) continue;
+    for (uint32_t v : cohort.votes) claimed[v] = 1;
+    found.push_back(std::move(cohort));
+  }
+  return found;
+}
+
+void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts) {
+  if (!config.enabled) return;
+  std::vector<uint8_t> taken(log.size(), 0);
+  for (const Cohort& c : cohorts)
+    for (uint32_t v : c.votes) taken[v] = 1;
+  std::vector<Cohort> links = FindOneSidedLinks(log, taken, config);
+  if (links.empty()) return;
+  for (Cohort& c : links) cohorts.push_back(std::move(c));
+  std::stable_sort(cohorts.begin(), cohorts.end(), [](const Cohort& a, const Cohort& b) { return a.start_ms < b.start_ms; });
+  for (size_t c = 0; c < cohorts.size(); ++c) cohorts[c].id = "C" + std::to_string(c + 1);
+}
+
+namespace {
+
+// The cohort's own share link: its most used token, when it carries enough of the cohort and the
+// cohort holds most of the link's votes (a popular organic link is not the cohort's). 0 when none.
+uint32_t OwnToken(const VoteLog& log, const Cohort& c, const std::vector<uint32_t>& token_votes,
+                  const TrimConfig& config) {
+  std::unordered_map<uint32_t, uint32_t> counts;
+  for (uint32_t v : c.votes)
+    if (log.token[v] != 0) ++counts[log.token[v]];
+  uint32_t best = 0, best_n = 0;
+  for (const auto& [t, n] : counts)
+    if (n > best_n || (n == best_n && t < best)) best = t, best_n = n;
+  if (best == 0 || best_n < config.min_token_share * static_cast<double>(c.votes.size()) ||
+      best_n < config.min_token_ownership * token_votes[best])
+    return 0;
+  return best;
+}
+
+// The referrer most of the cohort's votes came with (0: none, as from a chat app).
+uint32_t TopReferrer(const VoteLog& log, const Cohort& c) {
+  std::unordered_map<uint32_t, uint32_t> counts;
+  for (uint32_t v : c.votes) ++counts[log.referrer[v]];
+  uint32_t best = 0, best_n = 0;
+  for (const auto& [r, n] : counts)
+    if (n > best_n || (n == best_n && r < best)) best = r, best_n = n;
+  return best;
+}
+
+// Per vote of `votes`: how many of `votes` fall within `minutes` of it.
+std::vector<uint32_t> TimeDensity(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes) {
+  std::vector<int64_t> sorted;
+  for (uint32_t v : votes) sorted.push_back(log.time_ms[v]);
+  std::sort(sorted.begin(), sorted.end());
+  const int64_t w = minutes * 60'000;
+  std::vector<uint32_t> density;
+  for (uint32_t v : votes)
+    density.push_back(static_cast<uint32_t>(std::upper_bound(sorted.begin(), sorted.end(), log.time_ms[v] + w) -
+                                            std::lower_bound(sorted.begin(), sorted.end(), log.time_ms[v] - w)));
+  return density;
+}
+
+// The poll's time curve without the cohorts' votes: which share of the unflagged traffic falls in a
+// window.
+class TimeCurve {
+ public:
+  TimeCurve(const VoteLog& log, const std::vector<Cohort>& cohorts) {
+    std::vector<uint8_t> taken(log.size(), 0);
+    for (const Cohort& c : cohorts)
+      for (uint32_t v : c.votes) taken[v] = 1;
+    for (size_t i = 0; i < log.size(); ++i)
+      if (!taken[i]) times_.push_back(log.time_ms[i]);
+    std::sort(times_.begin(), times_.end());
+  }
+  double Share(int64_t start_ms, int64_t end_ms) const {
+    if (times_.empty()) return 0;
+    const auto in = std::lower_bound(times_.begin(), times_.end(), end_ms) - std::lower_bound(times_.begin(), times_.end(), start_ms);
+    return static_cast<double>(in) / static_cast<double>(times_.size());
+  }
+
+ private:
+  std::vector<int64_t> times_;
+};
+
+// The honest votes for the cell's option expected inside its window.
+double HonestVotes(const Cell& cell, const TimeCurve& curve, double prior_votes) {
+  if (cell.test == CellTest::kBurst) return cell.expected;
+  const double f = std::min(curve.Share(cell.start_ms, cell.end_ms), 0.99);
+  return std::max(0.0, cell.baseline_votes - prior_votes) * f / (1.0 - f) * cell.baseline_share;
+}
+
+bool IsLinkCohort(const Cohort& c) {
+  return std::all_of(c.cells.begin(), c.cells.end(), [](const Cell& cell) { return cell.test == CellTest::kLink; });
+}
+
+}  // namespace
+
+void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Cohort>& cohorts) {
+  if (!config.enabled) return;
+  std::vector<uint32_t> token_votes(log.tokens.size(), 0);
+  for (uint32_t t : log.token) ++token_votes[t];
+  const TimeCurve curve(log, cohorts);
+  for (Cohort& c : cohorts) {
+    if (c.votes.empty() || IsLinkCohort(c)) continue;
+    const double n = static_cast<double>(c.votes.size());
+    double honest = 0;
+    for (const Cell& cell : c.cells) honest += HonestVotes(cell, curve, config.baseline_prior_votes);
+    const auto keep = static_cast<size_t>(std::ceil(std::max(std::min(c.excess, n), n - honest)));
+    if (keep >= c.votes.size()) continue;
+    const uint32_t own = OwnToken(log, c, token_votes, config);
+    const std::vector<uint32_t> density = TimeDensity(log, c.votes, config.density_minutes);
+    const uint32_t referrer = TopReferrer(log, c);
+    // Most instructed-looking first: on the cohort's own link, then arriving the way most of the
+    // cohort did (the same referrer, or none for a link forwarded in a chat), then densest in time.
+    std::vector<size_t> order(c.votes.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto score = [&](size_t i) {
+      const uint32_t v = c.votes[i];
+      return std::tuple{own != 0 && log.token[v] == own, log.referrer[v] == referrer, density[i]};
+    };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score(a) > score(b); });
+    std::vector<uint32_t> kept;
+    for (size_t i = 0; i < keep; ++i) kept.push_back(c.votes[order[i]]);
+    std::sort(kept.begin(), kept.end());
+    c.votes = std::move(kept);
+    SetSpan(log, c);
+  }
+}
+
+}  // namespace pantau::integrity

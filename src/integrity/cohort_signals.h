@@ -1,0 +1,72 @@
+// Cohort signals the window scan ignores (scan_detector.h looks only at where, when and what).
+//
+// One-sided links. A campaign that asks its people to vote "when you can" over two days leaves no
+// burst anywhere: no locus-window is crowded or one-sided enough. What it does leave is a share
+// link — the token of the link it circulated (or the site it was posted on) — whose votes, over the
+// whole poll, go to one candidate far more than the networks they came from usually give it.
+// Each vote's expectation is the mix of its own /24 (or /48) block, shrunk towards its operator's
+// mix and that towards the poll's (so phone voters, who lean differently from home voters, are
+// compared with phone voters), computed without the link's own votes and without votes the scan
+// already took. With n votes on the link, O of them for option k and E_k the sum of the votes'
+// expected shares of k:
+//   LLR = Bernoulli LLR of O of n against E_k / n       (Kulldorff 1997 §2.2)
+//   excess = (O − E_k) / (1 − E_k / n)                    (as for scan hits)
+//   p ≤ links · options · exp(−LLR)                       (Hoeffding 1963, Thm 1, with Bonferroni)
+// A link that went viral, or that circulates among everyone, carries the usual split and is never
+// flagged; a link passed around only among one side's supporters is — that is what a mobilising
+// campaign's link is, and the evidence card says which link it was.
+//   AppendLinkCohorts(log, LinkConfig{}, cohorts);
+//
+// Which votes. A scan hit flags every vote for the option in its locus-window, but some of them are
+// the locus's honest voters for that option. How many: for a shift hit, the locus's votes outside
+// the window (n_out, the votes its baseline share π came from) scaled by the share of the poll's
+// unflagged traffic that falls in the window (f), times π: h = n_out · f/(1 − f) · π; for a burst hit,
+// the votes the poll's time curve predicts there (μ). An office that votes only when told has no
+// honest traffic to speak of; a busy CGNAT block in the evening peak has plenty. Instructed votes
+// arrive on the shape of a response to a trigger — bunched just after the message, thinning out —
+// often through the one link that was forwarded, and the way the message travelled (no referrer from
+// a chat app; honest voters also come from search and social sites), so TrimToExcess unflags the h
+// votes least like that: off the cohort's own link first, then with another referrer than most of
+// the cohort, then where the cohort's votes are sparsest in time.
+// It never keeps fewer than the cohort's excess. The excess, and so the adjusted result, do not change.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "integrity/cohort.h"
+#include "integrity/vote_log.h"
+
+namespace pantau::integrity {
+
+struct LinkConfig {
+  bool enabled = true;
+  uint32_t min_votes = 30;  // untaken votes on the link
+  double min_share = 0.7;   // O / n
+  double min_lift = 0.3;    // O / n − E_k / n
+  double min_excess = 15;
+  double min_llr = 40;
+  double prior_votes = 30;  // pseudo-votes of the coarser mix added to a block's and an operator's counts
+  double alpha = 0.05;      // links with a larger bound on p are not reported
+};
+
+struct TrimConfig {
+  bool enabled = true;
+  int64_t density_minutes = 10;    // a vote's density: the cohort's votes within this many minutes of it
+  double baseline_prior_votes = 30;  // pseudo-votes in a shift cell's baseline_votes (ScanConfig::prior_votes)
+  double min_token_share = 0.2;    // a cohort's own link carries at least this share of its votes
+  double min_token_ownership = 0.5;  // ... and the cohort holds at least this share of the link's votes
+};
+
+// The one-sided links among votes not yet in `taken` (per kept vote, 1 when a cohort holds it), as
+// cohorts with one kToken or kReferrer cell each (ids empty, p_value set).
+std::vector<Cohort> FindOneSidedLinks(const VoteLog& log, const std::vector<uint8_t>& taken, const LinkConfig& config);
+
+// Adds FindOneSidedLinks to `cohorts`, then orders all cohorts by start time and renumbers them
+// "C1", "C2", ... Does nothing when the config is disabled.
+void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts);
+
+// Narrows each scan cohort's votes to the ones most likely instructed (link cohorts are left whole).
+void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Cohort>& cohorts);
+
+}  // namespace pantau::integrity
