@@ -5,43 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <fstream>
-#include <sstream>
 
 #include "integrity/analysis.h"
 #include "integrity/evaluation.h"
 #include "integrity/vote_log_reader.h"
+#include "integrity/sim_fixture.h"
 #include "sim/generator.h"
 
 namespace pantau::integrity {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Fixture {
-  sim::NetworkPools pools;
-  sim::UaPool uas;
-  netintel::NetworkIntel intel;
-};
-
-const Fixture& Shared() {
-  static const Fixture f = [] {
-    auto pools = sim::NetworkPools::FromAsnCsv(
-        ReadFile(PANTAU_SOURCE_DIR "/node_modules/@ip-location-db/asn/asn-ipv4.csv"), sim::Asns{});
-    if (pools && !pools->AddIpv6(ReadFile(PANTAU_SOURCE_DIR "/node_modules/@ip-location-db/asn/asn-ipv6.csv")))
-      throw std::runtime_error("scenario fixtures: unreadable asn-ipv6.csv");
-    auto uas = sim::UaPool::FromUserAgentsJson(ReadFile(PANTAU_SOURCE_DIR "/node_modules/user-agents/dist/user-agents.json"));
-    auto intel = netintel::NetworkIntel::Open(netintel::DefaultTablePath());
-    if (!pools || !uas || !intel) throw std::runtime_error("scenario fixtures: node_modules or the ASN table missing");
-    return Fixture{std::move(*pools), std::move(*uas), std::move(*intel)};
-  }();
-  return f;
-}
 
 struct Outcome {
   VoteLog log;
