@@ -19,6 +19,11 @@ std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& d
     // gets the i-th time. That is a uniform permutation of times over votes, already in time order.
     std::vector<int64_t> sorted_times = log.time_ms;
     std::sort(sorted_times.begin(), sorted_times.end());
+    // Each replicate's maximum is only compared with the cohorts' scores, which lets the scanner
+    // skip whatever cannot change such a comparison (PermutationScanner::MaxScore).
+    std::vector<double> thresholds;
+    for (const Cohort& c : cohorts) thresholds.push_back(c.score);
+    std::sort(thresholds.begin(), thresholds.end());
     std::atomic<int> next{0};
     auto worker = [&] {
       PermutationScanner::Scratch scratch;
@@ -27,7 +32,7 @@ std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& d
         std::iota(order.begin(), order.end(), 0u);
         SplitMix64 rng(config.seed + static_cast<uint64_t>(r) * 0x632be59bd9b4e019ull);
         for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);  // Fisher-Yates
-        max_scores[r] = scanner.MaxScore(order, sorted_times, scratch);
+        max_scores[r] = scanner.MaxScore(order, sorted_times, scratch, thresholds);
         if (config.on_replicate) config.on_replicate();
       }
     };

@@ -111,8 +111,12 @@ class PermutationScanner {
   };
 
   // The largest Score when vote order[r] is given time_of_rank[r]; `time_of_rank` ascending and
-  // both of log.size().
-  double MaxScore(std::span<const uint32_t> order, std::span<const int64_t> time_of_rank, Scratch& scratch) const;
+  // both of log.size(). A caller that only compares the maximum with some `thresholds` (ascending;
+  // a p-value compares it with cohort scores) may pass them: the result then compares with every
+  // threshold as the maximum does, which lets the scan skip every window that cannot change such a
+  // comparison and stop once the maximum reaches the last threshold. Without thresholds it is exact.
+  double MaxScore(std::span<const uint32_t> order, std::span<const int64_t> time_of_rank, Scratch& scratch,
+                  std::span<const double> thresholds = {}) const;
 
  private:
   struct Level;
