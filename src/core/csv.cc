@@ -1,8 +1,46 @@
 #include "core/csv.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pantau {
+namespace {
+
+bool IsFieldEnd(char c) { return c == ',' || c == '\r' || c == '\n' || c == '"'; }
+
+// Offset of the first ',', CR, LF or '"' at or after `pos`, or text.size(). Sixteen bytes at a
+// time where SSE2 is available (std::string_view::find_first_of calls memchr once per byte).
+size_t FindFieldEnd(std::string_view text, size_t pos) {
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'),
+                quote = _mm_set1_epi8('"');
+  for (; pos + 16 <= text.size(); pos += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos));
+    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, comma), _mm_cmpeq_epi8(chunk, cr)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, quote)));
+    if (const int mask = _mm_movemask_epi8(hits)) return pos + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (pos < text.size() && !IsFieldEnd(text[pos])) ++pos;
+  return pos;
+}
+
+// Newlines in `s` (usually none: one memchr).
+size_t CountNewlines(std::string_view s) {
+  size_t n = 0;
+  for (const char* p = s.data(); const void* hit = std::memchr(p, '\n', static_cast<size_t>(s.data() + s.size() - p));) {
+    ++n;
+    p = static_cast<const char*>(hit) + 1;
+  }
+  return n;
+}
+
+}  // namespace
 
 void AppendCsvField(std::string& out, std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
@@ -54,8 +92,7 @@ Result<bool> CsvReader::Next(std::vector<std::string_view>& fields) {
       while (true) {
         const size_t q = text_.find('"', pos_);
         if (q == std::string_view::npos) return error("unterminated quoted field");
-        for (size_t i = pos_; i < q; ++i)
-          if (text_[i] == '\n') ++line_;
+        line_ += CountNewlines(text_.substr(pos_, q - pos_));
         buf.append(text_.substr(pos_, q - pos_));
         if (buf.size() > limits_.max_field_bytes) return error("field too long");
         pos_ = q + 1;
@@ -70,8 +107,7 @@ Result<bool> CsvReader::Next(std::vector<std::string_view>& fields) {
       if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r')
         return error("unexpected character after a closing quote");
     } else {
-      const size_t end = text_.find_first_of(",\r\n\"", pos_);
-      const size_t stop = end == std::string_view::npos ? text_.size() : end;
+      const size_t stop = FindFieldEnd(text_, pos_);
       if (stop < text_.size() && text_[stop] == '"') return error("quote inside an unquoted field");
       if (stop - pos_ > limits_.max_field_bytes) return error("field too long");
       fields.push_back(text_.substr(pos_, stop - pos_));

@@ -37,6 +37,8 @@ class CsvReader {
 
   // 1-based line on which the last record returned started.
   size_t line() const { return record_line_; }
+  // Bytes of the text consumed so far (everything before the next record).
+  size_t position() const { return pos_; }
 
  private:
   std::string_view text_;
