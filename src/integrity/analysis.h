@@ -7,8 +7,11 @@
 //   AnalysisResult r = Analyze(log, AnalysisConfig{});
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "integrity/bootstrap.h"
@@ -20,11 +23,16 @@
 
 namespace pantau::integrity {
 
+// Reports `done` of `total` units of a named stage ("scan", "Monte Carlo", "bootstrap"); called
+// from worker threads too, so it must be thread-safe.
+using ProgressFn = std::function<void(std::string_view stage, size_t done, size_t total)>;
+
 struct AnalysisConfig {
   ScanConfig scan;
   MonteCarloConfig monte_carlo;  // replicates = 0 skips significance testing (p_value stays -1)
   EvidenceConfig evidence;
   BootstrapConfig bootstrap;     // replicates = 0 skips the intervals (ci_low/ci_high stay -1)
+  ProgressFn progress;           // may be empty
 };
 
 struct OptionResult {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <numeric>
+#include <span>
 #include <thread>
 
 #include "core/random.h"
@@ -17,8 +18,14 @@ std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& d
     const PermutationScanner scanner(detector, log);
     // A replicate deals the poll's sorted times out to the votes in a random order: vote order[i]
     // gets the i-th time. That is a uniform permutation of times over votes, already in time order.
-    std::vector<int64_t> sorted_times = log.time_ms;
-    std::sort(sorted_times.begin(), sorted_times.end());
+    // A log in time order (exports are) serves as its own sorted times; others are copied.
+    std::vector<int64_t> sorted_copy;
+    std::span<const int64_t> sorted_times = log.time_ms;
+    if (!std::is_sorted(log.time_ms.begin(), log.time_ms.end())) {
+      sorted_copy = log.time_ms;
+      std::sort(sorted_copy.begin(), sorted_copy.end());
+      sorted_times = sorted_copy;
+    }
     // Each replicate's maximum is only compared with the cohorts' scores, which lets the scanner
     // skip whatever cannot change such a comparison (PermutationScanner::MaxScore).
     std::vector<double> thresholds;

@@ -527,7 +527,6 @@ struct PermutationScanner::Level {
 };
 
 struct PermutationScanner::Scratch::Buffers {
-  std::vector<uint16_t> option_of_rank;
   OptionTimeline timeline;
   std::vector<int64_t> bucket_time;
   std::vector<uint16_t> bucket_option;
@@ -582,13 +581,11 @@ double PermutationScanner::MaxScore(std::span<const uint32_t> order, std::span<c
   if (n == 0 || k_count == 0) return 0.0;
   Scratch::Buffers& b = *scratch.buffers_;
   // The options in the replicate's time order, and each option's times.
-  b.option_of_rank.resize(n);
   b.timeline.Reset(k_count, time_of_rank.front(), time_of_rank.back());
+  const uint16_t* option = log_.option.data();
   for (size_t r = 0; r < n; ++r) {
-    if (r + kPrefetchAhead < n) __builtin_prefetch(log_.option.data() + order[r + kPrefetchAhead]);
-    const uint16_t k = log_.option[order[r]];
-    b.option_of_rank[r] = k;
-    b.timeline.Add(k, time_of_rank[r]);
+    if (r + kPrefetchAhead < n) __builtin_prefetch(option + order[r + kPrefetchAhead]);
+    b.timeline.Add(option[order[r]], time_of_rank[r]);
   }
   b.timeline.Finish();
   double max_score = 0;
@@ -612,12 +609,15 @@ double PermutationScanner::MaxScore(std::span<const uint32_t> order, std::span<c
     const uint32_t* ids = level.ids->data();
     for (size_t r = 0; r < n; ++r) {
       // The votes come in random order: fetch ahead to overlap the cache misses.
-      if (r + kPrefetchAhead < n) __builtin_prefetch(ids + order[r + kPrefetchAhead]);
+      if (r + kPrefetchAhead < n) {
+        __builtin_prefetch(ids + order[r + kPrefetchAhead]);
+        __builtin_prefetch(option + order[r + kPrefetchAhead]);
+      }
       const uint32_t bucket = level.bucket_of_id[ids[order[r]]];
       if (bucket == kSkip) continue;
       const uint32_t at = b.fill[bucket]++;
       b.bucket_time[at] = time_of_rank[r];
-      b.bucket_option[at] = b.option_of_rank[r];
+      b.bucket_option[at] = option[order[r]];
     }
     // Only the strongest cell matters (Kulldorff 1997 §3: the maximum of the statistic over all
     // windows is compared across replicates).
