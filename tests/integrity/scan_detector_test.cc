@@ -14,6 +14,7 @@
 #include "core/random.h"
 #include "integrity/analysis.h"
 #include "integrity/vote_log_reader.h"
+#include "loose_scan_config.h"
 
 namespace pantau::integrity {
 namespace {
@@ -140,14 +141,8 @@ TEST(PermutationScanner, MatchesTheDetectorsScanOnAPermutedPoll) {
   for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
   for (size_t r = 0; r < order.size(); ++r) log.time_ms[order[r]] = sorted_times[r];
 
-  ScanConfig loose;  // low enough that a permuted poll has hits on both levels and both tests
-  loose.min_llr = {1, 1, 1, 1, 1};
-  loose.min_burst_llr = {1, 1, 1, 1, 1};
+  ScanConfig loose = LooseScanConfig();  // hits on both levels and with both tests
   loose.min_burst_ratio = 1.5;
-  loose.min_option_votes = 3;
-  loose.min_excess = 1;
-  loose.min_lift = 0.05;
-  loose.min_share = 0.5;
   loose.max_hits_per_locus = 1;
   loose.second_pass = false;
   double expected = 0;
