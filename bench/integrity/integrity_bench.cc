@@ -2,11 +2,14 @@
 // >= 3M votes/s/core; full report on 1M votes <= 10 s on 2 cores).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <fstream>
+#include <numeric>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 
+#include "core/random.h"
 #include "integrity/analysis.h"
 #include "integrity/vote_log_reader.h"
 #include "sim/generator.h"
@@ -56,7 +59,7 @@ void BM_ReadVoteLog(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * votes));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * csv.size()));
 }
-BENCHMARK(BM_ReadVoteLog)->Arg(20000)->Arg(200000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReadVoteLog)->Arg(20000)->Arg(200000)->Arg(752000)->Unit(benchmark::kMillisecond);
 
 // Scan, evidence and adjusted result without Monte Carlo.
 void BM_AnalyzeNoMonteCarlo(benchmark::State& state) {
@@ -67,6 +70,25 @@ void BM_AnalyzeNoMonteCarlo(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * log->size()));
 }
 BENCHMARK(BM_AnalyzeNoMonteCarlo)->Arg(20000)->Arg(200000)->Unit(benchmark::kMillisecond);
+
+// One Monte Carlo replicate: shuffle, regroup and rescan a permuted poll (one thread).
+void BM_PermutationReplicate(benchmark::State& state) {
+  const auto log = integrity::ReadVoteLog(PollCsv(static_cast<int>(state.range(0))), Intel());
+  const integrity::ScanDetector detector(integrity::ScanConfig{});
+  const integrity::PermutationScanner scanner(detector, *log);
+  integrity::PermutationScanner::Scratch scratch;
+  std::vector<int64_t> sorted_times = log->time_ms;
+  std::sort(sorted_times.begin(), sorted_times.end());
+  std::vector<uint32_t> order(log->size());
+  SplitMix64 rng(1);
+  for (auto _ : state) {
+    std::iota(order.begin(), order.end(), 0u);
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
+    benchmark::DoNotOptimize(scanner.MaxScore(order, sorted_times, scratch));
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * log->size()));
+}
+BENCHMARK(BM_PermutationReplicate)->Arg(20000)->Arg(200000)->Unit(benchmark::kMillisecond);
 
 // The full report: 99 permutation replicates on 2 threads.
 void BM_AnalyzeFull(benchmark::State& state) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "core/local_time.h"
+#include "cli/progress_bar.h"
 #include "core/time.h"
 #include "integrity/analysis.h"
 #include "integrity/report_writer.h"
@@ -52,15 +54,27 @@ class MappedFile {
   }
   std::string_view text() const { return {static_cast<const char*>(data_), size_}; }
 
+  // Drops the pages before `offset` from memory (they are read back from the file if touched
+  // again), so a file read once from start to end never holds more than a few pages resident.
+  void Release(size_t offset) {
+    const auto page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t end = std::min(offset, size_) / page * page;
+    if (data_ == nullptr || end <= released_) return;
+    ::madvise(static_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
+
  private:
   MappedFile() = default;
   void* data_ = nullptr;
   size_t size_ = 0;
+  size_t released_ = 0;
 };
 
 struct AnalyzeOptions {
   std::string input, flags, json, asn_table, region;
   bool lenient = false;
+  bool quiet = false;
   int utc_offset_minutes = 480;
   bool offset_given = false;  // --utc-offset-minutes was passed (it wins over --region)
   int replicates = 99;
@@ -102,7 +116,15 @@ int RunAnalyze(const AnalyzeOptions& o) {
     fmt::print(stderr, "analyze: {}\n", intel.error().message);
     return 2;
   }
-  auto log = integrity::ReadVoteLog((*file)->text(), *intel, {.lenient = o.lenient});
+  ProgressBar bar(ProgressBar::Wanted(o.quiet), "analyze");
+  integrity::ReadOptions read_options{.lenient = o.lenient};
+  read_options.on_progress = [&](size_t done, size_t total) {
+    bar.Update("reading", done, total);
+    (*file)->Release(done);
+  };
+  auto log = integrity::ReadVoteLog((*file)->text(), *intel, read_options);
+  file->reset();  // the log holds no views into the text
+  bar.Done();
   if (!log) {
     fmt::print(stderr, "analyze: {}: {}\n", o.input, log.error().message);
     return 2;
@@ -120,7 +142,9 @@ int RunAnalyze(const AnalyzeOptions& o) {
       o.region.empty() || o.offset_given ? o.utc_offset_minutes : ZoneOf(RegionCode{o.region}).utc_offset_minutes;
   config.monte_carlo = {.replicates = o.replicates, .seed = o.seed, .threads = o.threads, .alpha = o.alpha};
   config.contamination_epsilon = o.epsilon;
+  config.progress = [&](std::string_view stage, size_t done, size_t total) { bar.Update(stage, done, total); };
   const integrity::AnalysisResult result = integrity::Analyze(*log, config);
+  bar.Done();
   if (!o.flags.empty())
     if (auto w = WriteWholeFile(o.flags, integrity::FlagsCsv(*log, result)); !w) {
       fmt::print(stderr, "analyze: {}\n", w.error().message);
@@ -174,6 +198,7 @@ void AddAnalyzeCommand(CLI::App& app) {
   cmd->add_option("--flags", o->flags, "Write row,flagged,cohort here");
   cmd->add_option("--json", o->json, "Write the report JSON here");
   cmd->add_flag("--lenient", o->lenient, "Skip malformed rows (counted and reported) instead of failing");
+  cmd->add_flag("--quiet,-q", o->quiet, "No progress bar on stderr (there is none when stderr is not a terminal)");
   cmd->add_option("--asn-table", o->asn_table, "ASN table (default: the build's)")->envname("PANTAU_ASN_TABLE");
   auto* offset = cmd->add_option("--utc-offset-minutes", o->utc_offset_minutes,
                                  "Local time for office hours (WITA 480, WIB 420, WIT 540)")

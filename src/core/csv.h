@@ -37,8 +37,14 @@ class CsvReader {
 
   // 1-based line on which the last record returned started.
   size_t line() const { return record_line_; }
+  // Bytes of the text consumed so far (everything before the next record).
+  size_t position() const { return pos_; }
 
  private:
+  // The quoted field starting at pos_ (unescaped; a view into the text when it has no doubled
+  // quote, else into scratch_), leaving pos_ after its closing quote.
+  Result<std::string_view> QuotedField(size_t& used_scratch);
+
   std::string_view text_;
   Limits limits_;
   size_t pos_ = 0;

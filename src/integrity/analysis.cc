@@ -1,6 +1,7 @@
 #include "integrity/analysis.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace pantau::integrity {
 namespace {
@@ -34,10 +35,23 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   r.votes = log.size();
   r.data_rows = log.data_rows;
   r.skipped_rows = log.skipped_rows;
+  const auto progress = [&](std::string_view stage, size_t done, size_t total) {
+    if (config.progress) config.progress(stage, done, total);
+  };
   const ScanDetector detector(config.scan);
+  progress("scan", 0, 1);
   r.cohorts = detector.Detect(log);
+  progress("scan", 1, 1);
   if (config.monte_carlo.replicates > 0 && !r.cohorts.empty()) {
-    const std::vector<double> p = PermutationPValues(log, detector, r.cohorts, config.monte_carlo);
+    MonteCarloConfig monte_carlo = config.monte_carlo;
+    const auto replicates = static_cast<size_t>(monte_carlo.replicates);
+    std::atomic<size_t> done{0};
+    progress("Monte Carlo", 0, replicates);
+    monte_carlo.on_replicate = [&, outer = config.monte_carlo.on_replicate] {
+      progress("Monte Carlo", ++done, replicates);
+      if (outer) outer();
+    };
+    const std::vector<double> p = PermutationPValues(log, detector, r.cohorts, monte_carlo);
     for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].p_value = p[c];
     std::erase_if(r.cohorts, [&](const Cohort& c) { return c.p_value > config.monte_carlo.alpha; });
     for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].id = "C" + std::to_string(c + 1);
@@ -60,7 +74,9 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   }
   for (const Cohort& c : r.cohorts) r.options[c.option].excess += c.excess;
   if (config.bootstrap.replicates > 0) {
+    progress("bootstrap", 0, 1);
     const std::vector<Interval> ci = BootstrapIntervals(log, r.cohorts, config.bootstrap);
+    progress("bootstrap", 1, 1);
     for (size_t k = 0; k < r.options.size(); ++k) r.options[k].ci_low = ci[k].low, r.options[k].ci_high = ci[k].high;
   }
   std::vector<double> raw_shares;

@@ -7,8 +7,11 @@
 //   AnalysisResult r = Analyze(log, AnalysisConfig{});
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "integrity/bootstrap.h"
@@ -22,6 +25,10 @@
 
 namespace pantau::integrity {
 
+// Reports `done` of `total` units of a named stage ("scan", "Monte Carlo", "bootstrap"); called
+// from worker threads too, so it must be thread-safe.
+using ProgressFn = std::function<void(std::string_view stage, size_t done, size_t total)>;
+
 struct AnalysisConfig {
   ScanConfig scan;
   MonteCarloConfig monte_carlo;  // replicates = 0 skips significance testing (p_value stays -1)
@@ -30,6 +37,7 @@ struct AnalysisConfig {
   LinkConfig links;              // one-sided share links among the votes the scan left
   TrimConfig trim;               // which of a scan cohort's votes are flagged (its excess, by link and timing)
   double contamination_epsilon = 0.05;  // the stated ε of the contamination bounds
+  ProgressFn progress;           // may be empty
 };
 
 struct OptionResult {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "integrity/cohort.h"
@@ -22,6 +23,8 @@ struct MonteCarloConfig {
   uint64_t seed = 1;    // replicate r uses seed + r: results do not depend on `threads`
   int threads = 2;
   double alpha = 0.05;  // cohorts with a larger p-value are dropped by Analyze
+  // Called after each replicate, from the thread that ran it (progress reporting); may be empty.
+  std::function<void()> on_replicate;
 };
 
 // One p-value per cohort (same order). Uses up to `threads` threads; the log is only read.

@@ -13,13 +13,16 @@
 // Hits are peeled greedily (the strongest first, its votes removed, the locus scanned again), levels
 // finest first; a second pass re-estimates every baseline without the first pass's votes (so two
 // waves at one office do not hide each other). Overlapping hits for the same option merge into a
-// cohort. Deterministic; no Monte Carlo yet (p-values come in the next slice).
+// cohort. Deterministic. Monte Carlo replicates (monte_carlo.h) rescan permuted polls through
+// PermutationScanner, which keeps the group structure that does not change between replicates.
 //   ScanDetector detector(ScanConfig{});
 //   std::vector<Cohort> cohorts = detector.Detect(log);
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "integrity/cohort.h"
@@ -65,7 +68,8 @@ class ScanDetector {
                          std::vector<int32_t>& hit_of_vote) const;
 
   // One pass without peeling over `time` (a permutation of log.time_ms): the largest Score of any
-  // cell. The statistic of a Monte Carlo replicate (monte_carlo.h).
+  // cell. The statistic of a Monte Carlo replicate (monte_carlo.h); a one-off convenience over
+  // PermutationScanner, which is what replicates should use.
   // `time_order` lists the votes in ascending `time` (ties in any order).
   double MaxScore(const VoteLog& log, const std::vector<int64_t>& time, const std::vector<uint32_t>& time_order) const;
   // A cell's LLR over its level's threshold (>= 1 for every hit), comparable across levels and tests.
@@ -74,11 +78,54 @@ class ScanDetector {
   const ScanConfig& config() const { return config_; }
 
  private:
-  std::vector<Cell> ScanTimes(const VoteLog& log, const std::vector<int64_t>& time,
-                              const std::vector<uint32_t>* time_order, const std::vector<uint8_t>& baseline,
-                              std::vector<int32_t>& hit_of_vote, double* max_score) const;
-
   ScanConfig config_;
+};
+
+// The scan of Monte Carlo replicates, with everything that permuting times leaves unchanged
+// computed once per poll: each vote's locus at every level, the poll's option mix, and which loci
+// can hold a hit at all (a locus keeps its option counts under the permutation, so one with fewer
+// than min_option_votes for every option never can). A replicate then only deals the poll's times
+// out to the votes, regroups them by locus in time order and slides the windows.
+// Gives exactly ScanDetector::MaxScore. Thread-safe for concurrent MaxScore calls with distinct
+// Scratch; holds references to the detector and the log, which must outlive it.
+//   PermutationScanner scanner(detector, log);
+//   PermutationScanner::Scratch scratch;
+//   double s = scanner.MaxScore(order, sorted_times, scratch);
+class PermutationScanner {
+ public:
+  PermutationScanner(const ScanDetector& detector, const VoteLog& log);
+  ~PermutationScanner();
+  PermutationScanner(const PermutationScanner&) = delete;
+  PermutationScanner& operator=(const PermutationScanner&) = delete;
+
+  // Per-thread working memory, reused across replicates: about 18 bytes per vote (each option's
+  // times, one level's regrouped votes) plus the running counts of the largest locus.
+  class Scratch {
+   public:
+    Scratch();
+    ~Scratch();
+
+   private:
+    friend class PermutationScanner;
+    struct Buffers;
+    std::unique_ptr<Buffers> buffers_;
+  };
+
+  // The largest Score when vote order[r] is given time_of_rank[r]; `time_of_rank` ascending and
+  // both of log.size(). A caller that only compares the maximum with some `thresholds` (ascending;
+  // a p-value compares it with cohort scores) may pass them: the result then compares with every
+  // threshold as the maximum does, which lets the scan skip every window that cannot change such a
+  // comparison and stop once the maximum reaches the last threshold. Without thresholds it is exact.
+  double MaxScore(std::span<const uint32_t> order, std::span<const int64_t> time_of_rank, Scratch& scratch,
+                  std::span<const double> thresholds = {}) const;
+
+ private:
+  struct Level;
+
+  const ScanDetector& detector_;
+  const VoteLog& log_;
+  std::vector<double> global_mix_;
+  std::vector<Level> levels_;
 };
 
 // Bernoulli log-likelihood ratio of observing `o` of `n` against a baseline proportion `pi`

@@ -17,26 +17,45 @@ namespace pantau::integrity {
 
 // Maps strings to dense ids in first-seen order. With `reserve_empty`, id 0 is the empty string, so
 // "absent" and "" are the same id. Strings live in one arena and the table is open-addressed, so
-// interning a million device ids costs a few allocations, not millions.
+// interning a million device ids costs a few allocations, not millions. With Names::kDrop only a
+// 64-bit hash of each string is kept (two strings share an id only if their hashes collide, about
+// once in 10^7 polls of a million distinct strings) and Name() is unavailable: for columns whose
+// values are only compared, never shown (device ids).
 class Interner {
  public:
-  explicit Interner(bool reserve_empty = true) {
+  enum class Names : uint8_t { kKeep, kDrop };
+
+  explicit Interner(bool reserve_empty = true, Names names = Names::kKeep) : names_(names) {
     if (reserve_empty) Intern("");
   }
-  uint32_t Intern(std::string_view s);
-  // Valid until the next Intern.
+  uint32_t Intern(std::string_view s) { return Intern(s, Hash(s)); }
+  // The same with the string's Hash computed beforehand; Prefetch(hash) a little earlier lets the
+  // table's cache miss overlap with other work.
+  uint32_t Intern(std::string_view s, uint64_t hash);
+  static uint64_t Hash(std::string_view s);
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & (slots_.size() - 1)));
+  }
+  // Valid until the next Intern; Names::kKeep only.
   std::string_view Name(uint32_t id) const {
     return {bytes_.data() + offsets_[id], static_cast<size_t>(offsets_[id + 1] - offsets_[id])};
   }
-  size_t size() const { return offsets_.size() - 1; }
+  size_t size() const { return size_; }
+  // Frees the lookup index once no more strings will be interned (names stay readable). Interning
+  // afterwards is a programmer error.
+  void ReleaseIndex();
 
  private:
   void Grow();
 
-  std::string bytes_;                    // all names, back to back
-  std::vector<uint64_t> offsets_{0};     // name i is bytes_[offsets_[i], offsets_[i + 1])
-  std::vector<uint32_t> hashes_;         // per id
-  std::vector<uint32_t> slots_;          // id + 1, or 0 when empty; size is a power of two
+  Names names_;
+  size_t size_ = 0;
+  std::string bytes_;                 // all names, back to back (kKeep)
+  std::vector<uint64_t> offsets_{0};  // name i is bytes_[offsets_[i], offsets_[i + 1]) (kKeep)
+  std::vector<uint64_t> hashes_;      // per id
+  // (top 32 bits of the hash) << 32 | (id + 1), or 0 when empty; size is a power of two. The hash
+  // bits in the slot settle most probes without touching hashes_ or the names.
+  std::vector<uint64_t> slots_;
 };
 
 // What the reader learned about one network locus (a /24 or /48): its ASN and network class.
@@ -63,7 +82,7 @@ struct VoteLog {
   std::vector<LocusInfo> loci;
   Interner addresses;
   Interner ua_families;
-  Interner devices;
+  Interner devices{true, Interner::Names::kDrop};  // compared, never shown
   Interner tokens;
   Interner referrers;
 

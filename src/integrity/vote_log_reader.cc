@@ -4,7 +4,6 @@
 #include <array>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -31,6 +30,88 @@ struct RowError {
   std::string what;
 };
 
+// An open-addressed map from non-zero 64-bit keys to 32-bit values (a flat replacement for
+// std::unordered_map on the per-row path: one probe in one array, no node allocations).
+class IdTable {
+ public:
+  // The value stored for `key`, inserting make() when there is none.
+  void Prefetch(uint64_t key) const {
+    if (!slots_.empty()) __builtin_prefetch(slots_.data() + (Spread(key) & (slots_.size() - 1)));
+  }
+
+  template <class Make>
+  uint32_t FindOrInsert(uint64_t key, Make make) {
+    if ((size_ + 1) * 2 > slots_.size()) Grow();
+    size_t slot = Spread(key) & (slots_.size() - 1);
+    while (slots_[slot].key != 0) {
+      if (slots_[slot].key == key) return slots_[slot].value;
+      slot = (slot + 1) & (slots_.size() - 1);
+    }
+    const uint32_t value = make();
+    slots_[slot] = {key, value};
+    ++size_;
+    return value;
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t value = 0;
+  };
+  static uint64_t Spread(uint64_t key) {
+    key *= 0x9e3779b97f4a7c15ull;
+    return key ^ (key >> 32);
+  }
+  void Grow() {
+    std::vector<Slot> old(slots_.empty() ? 64 : slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& e : old) {
+      if (e.key == 0) continue;
+      size_t slot = Spread(e.key) & (slots_.size() - 1);
+      while (slots_[slot].key != 0) slot = (slot + 1) & (slots_.size() - 1);
+      slots_[slot] = e;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+// The common case of an `ip` field, a plain dotted quad ("203.0.113.7": four decimal octets up to
+// 255 without leading zeros), as its 32 address bits. Anything else (IPv6, or text that is not an
+// address) returns false and goes through netintel::IpAddress::Parse, which accepts the same dotted
+// quads and explains what is wrong with the rest.
+bool ParsePlainIpv4(std::string_view text, uint32_t& bits) {
+  uint32_t value = 0;
+  size_t i = 0;
+  for (int octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (i >= text.size() || text[i] != '.') return false;
+      ++i;
+    }
+    const size_t begin = i;
+    uint32_t part = 0;
+    while (i < text.size() && i - begin < 3 && text[i] >= '0' && text[i] <= '9') part = part * 10 + (text[i++] - '0');
+    const size_t digits = i - begin;
+    if (digits == 0 || part > 255 || (digits > 1 && text[begin] == '0')) return false;
+    value = value << 8 | part;
+  }
+  if (i != text.size()) return false;
+  bits = value;
+  return true;
+}
+
+// Rows per byte in the first megabyte after the header: a slight over-estimate of the row count
+// lets the columns be reserved once instead of growing by doubling (which would briefly hold them
+// twice).
+size_t EstimateRows(std::string_view text) {
+  const std::string_view sample = text.substr(0, 1 << 20);
+  if (sample.empty()) return 0;
+  const auto lines = static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n'));
+  return static_cast<size_t>(static_cast<double>(text.size()) * static_cast<double>(lines + 1) /
+                             static_cast<double>(sample.size()) * 1.05) + 16;
+}
+
 class Builder {
  public:
   Builder(const netintel::NetworkIntel& intel, const ReadOptions& options, std::array<int, kColumnCount> at,
@@ -38,46 +119,113 @@ class Builder {
       : intel_(intel), options_(options), at_(at), header_fields_(header_fields) {}
 
   // Parses one data row and appends it to the log, or returns what was wrong (nothing appended).
+  // Rows are staged a few at a time: the two big tables (IPv4 addresses and devices, a million
+  // entries each on a large poll) are probed when the batch is committed, in row order, after
+  // their slots were prefetched for the whole batch, so the cache misses overlap.
   std::optional<RowError> Add(const std::vector<std::string_view>& f, uint32_t row) {
     if (f.size() != header_fields_)
       return RowError{-1, fmt::format("has {} fields, the header has {}", f.size(), header_fields_)};
+    Staged st;
+    st.row = row;
     auto time = ParseTimestamp(f[at_[kTime]]);
     if (!time) return RowError{kTime, time.error().message};
+    st.time_ms = ToUnixMillis(*time);
     const std::string_view choice = f[at_[kChoice]];
     if (choice.empty()) return RowError{kChoice, "empty choice"};
-    uint32_t locus = 0;
-    uint32_t address = 0;
     if (at_[kIp] >= 0) {
       const std::string_view ip_text = f[at_[kIp]];
-      auto ip = netintel::IpAddress::Parse(ip_text);
-      if (!ip) return RowError{kIp, ip.error().message};
-      locus = LocusId(netintel::LocusOf(*ip));
-      address = log_.addresses.Intern(ip_text);
+      st.plain_v4 = ParsePlainIpv4(ip_text, st.v4);
+      if (st.plain_v4) {
+        v4_addresses_.Prefetch(V4Key(st.v4));
+      } else {
+        auto ip = netintel::IpAddress::Parse(ip_text);
+        if (!ip) return RowError{kIp, ip.error().message};
+        Commit();  // keep address ids in first-seen order
+        st.address = log_.addresses.Intern(ip_text);
+        if (st.address >= locus_of_address_.size()) locus_of_address_.resize(st.address + 1, kNoLocus);
+        if (locus_of_address_[st.address] == kNoLocus) locus_of_address_[st.address] = LocusId(netintel::LocusOf(*ip));
+        st.locus = locus_of_address_[st.address];
+      }
     } else {
       auto prefix = PrefixFromCache(f[at_[kIpPrefix]]);
       if (!prefix) return RowError{kIpPrefix, prefix.error().message};
-      locus = *prefix;
-      if (at_[kIpHash] >= 0) address = log_.addresses.Intern(f[at_[kIpHash]]);
+      st.locus = *prefix;
+      if (at_[kIpHash] >= 0) st.address = log_.addresses.Intern(f[at_[kIpHash]]);
     }
     auto option = OptionId(choice);
     if (!option) return RowError{kChoice, fmt::format("more than {} distinct choices", options_.max_options)};
-
-    log_.time_ms.push_back(ToUnixMillis(*time));
-    log_.option.push_back(*option);
-    log_.locus.push_back(locus);
-    log_.address.push_back(address);
-    log_.ua_family.push_back(UaId(f));
-    log_.device.push_back(at_[kDevice] >= 0 ? log_.devices.Intern(f[at_[kDevice]]) : 0);
-    log_.token.push_back(at_[kToken] >= 0 ? log_.tokens.Intern(f[at_[kToken]]) : 0);
-    log_.referrer.push_back(at_[kReferrer] >= 0 ? log_.referrers.Intern(HostOf(f[at_[kReferrer]])) : 0);
-    log_.source_row.push_back(row);
+    st.option = *option;
+    st.ua = UaId(f);
+    if (at_[kDevice] >= 0 && !f[at_[kDevice]].empty()) {
+      st.device_hash = Interner::Hash(f[at_[kDevice]]);
+      st.has_device = true;
+      log_.devices.Prefetch(st.device_hash);
+    }
+    st.token = at_[kToken] >= 0 ? log_.tokens.Intern(f[at_[kToken]]) : 0;
+    st.referrer = at_[kReferrer] >= 0 ? log_.referrers.Intern(HostOf(f[at_[kReferrer]])) : 0;
+    staged_[staged_count_++] = st;
+    if (staged_count_ == staged_.size()) Commit();
     return std::nullopt;
   }
 
-  VoteLog Finish() && { return std::move(log_); }
+  // The log; the device and address lookup indexes, needed only while reading, are freed.
+  VoteLog Finish() && {
+    Commit();
+    log_.devices.ReleaseIndex();
+    log_.addresses.ReleaseIndex();
+    return std::move(log_);
+  }
+
+  void Reserve(size_t rows) {
+    for (auto* column : {&log_.locus, &log_.address, &log_.ua_family, &log_.device, &log_.token, &log_.referrer,
+                         &log_.source_row})
+      column->reserve(rows);
+    log_.time_ms.reserve(rows);
+    log_.option.reserve(rows);
+  }
   VoteLog& log() { return log_; }
 
  private:
+  // A parsed row waiting for its big-table probes.
+  struct Staged {
+    int64_t time_ms = 0;
+    uint32_t row = 0, locus = 0, address = 0, ua = 0, token = 0, referrer = 0;
+    uint16_t option = 0;
+    bool plain_v4 = false;  // address and locus still to look up from v4
+    bool has_device = false;
+    uint32_t v4 = 0;
+    uint64_t device_hash = 0;
+  };
+
+  // Probes the big tables for the staged rows, in order, and appends them to the log.
+  void Commit() {
+    for (size_t i = 0; i < staged_count_; ++i) {
+      Staged& st = staged_[i];
+      if (st.plain_v4) {
+        // Keyed by the address bits; a plain dotted quad is its own canonical text.
+        st.address = v4_addresses_.FindOrInsert(V4Key(st.v4), [&] {
+          const netintel::IpAddress ip = netintel::IpAddress::FromV4(st.v4);
+          return log_.addresses.Intern(ip.ToString());
+        });
+        if (st.address >= locus_of_address_.size()) {
+          locus_of_address_.resize(st.address + 1, kNoLocus);
+          locus_of_address_[st.address] = LocusId(netintel::LocusOf(netintel::IpAddress::FromV4(st.v4)));
+        }
+        st.locus = locus_of_address_[st.address];
+      }
+      log_.time_ms.push_back(st.time_ms);
+      log_.option.push_back(st.option);
+      log_.locus.push_back(st.locus);
+      log_.address.push_back(st.address);
+      log_.ua_family.push_back(st.ua);
+      log_.device.push_back(st.has_device ? log_.devices.Intern({}, st.device_hash) : 0);
+      log_.token.push_back(st.token);
+      log_.referrer.push_back(st.referrer);
+      log_.source_row.push_back(st.row);
+    }
+    staged_count_ = 0;
+  }
+
   // A /24 is keyed by its top 24 bits; a /48 by its top 48 bits with the top key bit set. Other
   // prefix lengths (from ip_prefix columns) go through their text.
   uint32_t LocusId(const netintel::IpPrefix& prefix) {
@@ -85,12 +233,11 @@ class Builder {
     if (prefix.is_v4() && prefix.length() == 24) key = prefix.network().v4_bits() >> 8;
     else if (!prefix.is_v4() && prefix.length() == 48) key = (1ull << 63) | (prefix.network().v6_high() >> 16);
     else key = (1ull << 62) | other_prefixes_.Intern(prefix.ToString());
-    auto [it, inserted] = locus_ids_.try_emplace(key, static_cast<uint32_t>(log_.loci.size()));
-    if (inserted) {
+    return locus_ids_.FindOrInsert(key + 1, [&] {
       const netintel::LookupResult r = intel_.Lookup(prefix.network());
       log_.loci.push_back(LocusInfo{prefix.ToString(), r.asn, std::string(r.org), r.network_class});
-    }
-    return it->second;
+      return static_cast<uint32_t>(log_.loci.size() - 1);
+    });
   }
 
   Result<uint32_t> PrefixFromCache(std::string_view text) {
@@ -139,7 +286,13 @@ class Builder {
   std::array<int, kColumnCount> at_;
   size_t header_fields_;
   VoteLog log_;
-  std::unordered_map<uint64_t, uint32_t> locus_ids_;
+  std::array<Staged, 32> staged_;
+  size_t staged_count_ = 0;
+  static constexpr uint32_t kNoLocus = UINT32_MAX;
+  static uint64_t V4Key(uint32_t bits) { return uint64_t{bits} | (1ull << 32); }  // never 0
+  IdTable locus_ids_;                       // locus key + 1 -> index into log_.loci
+  IdTable v4_addresses_;                    // IPv4 bits | 2^32 -> address id
+  std::vector<uint32_t> locus_of_address_;  // per address id (ip column)
   Interner other_prefixes_{false};
   Interner prefix_texts_{false};
   std::vector<uint32_t> locus_of_prefix_text_;
@@ -209,7 +362,12 @@ Result<VoteLog> ReadVoteLog(std::string_view text, const netintel::NetworkIntel&
         Error::InvalidArgument("header: missing required column 'ip' (or 'ip_prefix')", "bad-vote-log"));
 
   Builder builder(intel, options, at, fields.size());
+  builder.Reserve(EstimateRows(text.substr(reader->position())));
   VoteLog& log = builder.log();
+  // Progress is reported every kProgressBytes of input (and the caller may drop what was read).
+  constexpr size_t kProgressBytes = size_t{4} << 20;
+  size_t text_base = 0;  // offset of the current reader's text in `text`
+  size_t next_progress = kProgressBytes;
   // When lenient, a CSV-level error restarts a fresh reader on the next physical line.
   size_t line_base = 0;  // lines before the current reader's text
   size_t cursor_line = 1, cursor_offset = 0;
@@ -239,10 +397,15 @@ Result<VoteLog> ReadVoteLog(std::string_view text, const netintel::NetworkIntel&
       const size_t offset = SeekLine(text, bad_line + 1, cursor_line, cursor_offset);
       if (offset >= text.size()) break;
       line_base = bad_line;
+      text_base = offset;
       reader = std::make_unique<CsvReader>(text.substr(offset), limits);
       continue;
     }
     if (!*more) break;
+    if (options.on_progress && text_base + reader->position() >= next_progress) {
+      options.on_progress(text_base + reader->position(), text.size());
+      next_progress = text_base + reader->position() + kProgressBytes;
+    }
     ++row;
     ++log.data_rows;
     if (auto bad = builder.Add(fields, static_cast<uint32_t>(row))) {
@@ -251,6 +414,7 @@ Result<VoteLog> ReadVoteLog(std::string_view text, const netintel::NetworkIntel&
       skip(e.message);
     }
   }
+  if (options.on_progress) options.on_progress(text.size(), text.size());
   return std::move(builder).Finish();
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 
 #include "core/error.h"
@@ -23,6 +24,9 @@ struct ReadOptions {
   // A field longer than this is an error (a 50 MB line is rejected, not allocated).
   size_t max_field_bytes = 64 * 1024;
   size_t max_options = 1000;
+  // Called now and then with the bytes read so far and the total (for a progress bar; a caller
+  // reading a mapped file may also release the pages before `done`). May be empty.
+  std::function<void(size_t done, size_t total)> on_progress;
 };
 
 // Errors (InvalidArgument, message safe to show):

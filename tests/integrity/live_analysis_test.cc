@@ -39,7 +39,8 @@ LivePoll SimulatedPoll(int votes, uint64_t seed) {
     const LocusInfo& locus = l.loci[l.locus[i]];
     v.locus = {locus.prefix, std::string(l.addresses.Name(l.address[i])), locus.asn, locus.network_class};
     if (l.ua_family[i] != 0) v.user_agent = UserAgentFamily::FromString(l.ua_families.Name(l.ua_family[i]));
-    v.device_id = l.devices.Name(l.device[i]);
+    // The reader keeps device ids as numbers only: any string per id will do (0 = no device).
+    v.device_id = l.device[i] == 0 ? "" : "device" + std::to_string(l.device[i]);
     v.share_token = l.tokens.Name(l.token[i]);
     v.referrer_host = l.referrers.Name(l.referrer[i]);
     out.votes.push_back(std::move(v));

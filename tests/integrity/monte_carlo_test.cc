@@ -9,6 +9,7 @@
 #include "core/csv.h"
 #include "integrity/analysis.h"
 #include "integrity/vote_log_reader.h"
+#include "loose_scan_config.h"
 
 namespace pantau::integrity {
 namespace {
@@ -37,14 +38,7 @@ TEST(MonteCarlo, StrongCohortGetsTheSmallestPossiblePValue) {
 
 TEST(MonteCarlo, ResultDoesNotDependOnThreadCount) {
   const VoteLog log = Poll(60);
-  ScanConfig loose;  // gates low enough that permuted polls produce hits too
-  loose.min_llr = {1, 1, 1, 1, 1};
-  loose.min_burst_llr = {1, 1, 1, 1, 1};
-  loose.min_option_votes = 3;
-  loose.min_excess = 1;
-  loose.min_lift = 0.05;
-  loose.min_share = 0.5;
-  const ScanDetector detector(loose);
+  const ScanDetector detector(LooseScanConfig());
   std::vector<Cohort> cohorts = detector.Detect(log);
   ASSERT_FALSE(cohorts.empty());
   const auto one = PermutationPValues(log, detector, cohorts, {.replicates = 19, .seed = 9, .threads = 1});

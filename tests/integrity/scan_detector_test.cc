@@ -2,14 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "core/csv.h"
+#include "core/random.h"
 #include "integrity/analysis.h"
 #include "integrity/vote_log_reader.h"
+#include "loose_scan_config.h"
 
 namespace pantau::integrity {
 namespace {
@@ -117,6 +122,49 @@ TEST(ScanDetector, GatesAreConfigurable) {
   ScanConfig strict;
   strict.min_excess = 100;
   EXPECT_TRUE(ScanDetector(strict).Detect(b.Read()).empty());
+}
+
+// The replicate scan (PermutationScanner) must score a permuted poll exactly as the detector's own
+// scan does: per level, with one hit per locus and no second pass, the best cell of every locus is
+// what both see, so the maxima agree.
+TEST(PermutationScanner, MatchesTheDetectorsScanOnAPermutedPoll) {
+  LogBuilder b;
+  b.Organic(3000, 0.5, 300);
+  for (int i = 0; i < 60; ++i) b.Add(kStart + kDay + 2 * 3600 + i * 30, "B", "203.0.113.10");
+  VoteLog log = b.Read();
+  // Deal the times out at random.
+  std::vector<int64_t> sorted_times = log.time_ms;
+  std::sort(sorted_times.begin(), sorted_times.end());
+  std::vector<uint32_t> order(log.size());
+  std::iota(order.begin(), order.end(), 0u);
+  SplitMix64 rng(7);
+  for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(i)]);
+  for (size_t r = 0; r < order.size(); ++r) log.time_ms[order[r]] = sorted_times[r];
+
+  ScanConfig loose = LooseScanConfig();  // hits on both levels and with both tests
+  loose.min_burst_ratio = 1.5;
+  loose.max_hits_per_locus = 1;
+  loose.second_pass = false;
+  double expected = 0;
+  std::array<int, 2> tests_seen{};
+  for (LocusLevel level : {LocusLevel::kAddress, LocusLevel::kPrefix}) {
+    ScanConfig one_level = loose;
+    one_level.levels = {level};
+    const ScanDetector detector(one_level);
+    std::vector<int32_t> hit_of_vote;
+    const std::vector<Cell> cells = detector.Scan(log, std::vector<uint8_t>(log.size(), 1), hit_of_vote);
+    ASSERT_FALSE(cells.empty());
+    double level_max = 0;
+    for (const Cell& c : cells) level_max = std::max(level_max, detector.Score(c)), ++tests_seen[static_cast<int>(c.test)];
+    const PermutationScanner scanner(detector, log);
+    PermutationScanner::Scratch scratch;
+    EXPECT_DOUBLE_EQ(scanner.MaxScore(order, sorted_times, scratch), level_max);
+    expected = std::max(expected, level_max);
+  }
+  EXPECT_GT(tests_seen[0], 0);
+  EXPECT_GT(tests_seen[1], 0);
+  loose.levels = {LocusLevel::kAddress, LocusLevel::kPrefix};
+  EXPECT_DOUBLE_EQ(ScanDetector(loose).MaxScore(log, log.time_ms, order), expected);
 }
 
 }  // namespace

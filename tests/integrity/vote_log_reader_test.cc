@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace pantau::integrity {
 namespace {
@@ -156,6 +160,95 @@ TEST(VoteLogReader, ReferrerHost) {
   EXPECT_EQ(ReferrerHost("https://user@Example.COM:8443/path?q#f"), "example.com");
   EXPECT_EQ(ReferrerHost("l.wa.me"), "l.wa.me");
   EXPECT_EQ(ReferrerHost(""), "");
+}
+
+// The dotted-quad fast path must accept exactly what IpAddress::Parse accepts, and leave the rest
+// to it, so that malformed addresses still name their row and column.
+TEST(VoteLogReader, Ipv4FastPathAgreesWithTheFullParser) {
+  for (std::string_view bad : {"1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.256", "1.2.3.", ".1.2.3", "1..2.3",
+                               "1.2.3.4 ", "1.2.3.1000", "a.b.c.d", "1.2.3.4/24", "999.1.1.1"}) {
+    const std::string e = ErrorOf(std::string("time,choice,ip\n1732090503,A,1.2.3.4\n1732090504,A,") +
+                                  std::string(bad) + "\n");
+    EXPECT_TRUE(e.starts_with("row 2, column 'ip': ")) << bad << ": " << e;
+    auto full = netintel::IpAddress::Parse(bad);
+    ASSERT_FALSE(full.has_value()) << bad;
+    EXPECT_NE(e.find(full.error().message), std::string::npos) << bad << ": " << e;
+  }
+  auto log = Read("time,choice,ip\n1732090503,A,0.0.0.0\n1732090504,A,255.255.255.255\n1732090505,B,10.0.0.9\n");
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  EXPECT_EQ(log->addresses.Name(log->address[0]), "0.0.0.0");
+  EXPECT_EQ(log->loci[log->locus[1]].prefix, "255.255.255.0/24");
+  EXPECT_EQ(log->addresses.Name(log->address[2]), "10.0.0.9");
+}
+
+// Rows are committed in batches; address and device ids must still be dense and in first-seen
+// order across batches and when IPv4 rows (deferred) mix with IPv6 rows (resolved at once).
+TEST(VoteLogReader, IdsStayFirstSeenAcrossBatchesAndAddressFamilies) {
+  std::string text = "time,choice,ip,device_id\n";
+  std::vector<std::string> ip_of_row, first_seen;
+  for (int i = 0; i < 100; ++i) {
+    const std::string ip = i % 7 == 3 ? "2001:db8::" + std::to_string(i % 20) : "10.0." + std::to_string(i % 20) + ".1";
+    text += std::to_string(1732090500 + i) + ",A," + ip + ",dev" + std::to_string(i % 30) + "\n";
+    ip_of_row.push_back(ip);
+    if (std::find(first_seen.begin(), first_seen.end(), ip) == first_seen.end()) first_seen.push_back(ip);
+  }
+  auto log = Read(text);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  ASSERT_EQ(log->size(), 100u);
+  ASSERT_EQ(log->addresses.size(), first_seen.size() + 1);  // id 0 is "absent"
+  for (size_t id = 1; id < log->addresses.size(); ++id) EXPECT_EQ(log->addresses.Name(id), first_seen[id - 1]);
+  EXPECT_EQ(log->devices.size(), 31u);
+  for (size_t i = 0; i < 100; ++i) {
+    EXPECT_EQ(log->addresses.Name(log->address[i]), ip_of_row[i]) << i;
+    EXPECT_EQ(log->device[i], i % 30 + 1) << i;
+    EXPECT_EQ(log->time_ms[i], (1732090500 + static_cast<int64_t>(i)) * 1000);
+    EXPECT_EQ(log->source_row[i], i + 1);
+  }
+}
+
+TEST(VoteLogReader, QuotedFieldsWithNewlinesAndDoubledQuotesKeepRowNumbers) {
+  auto log = Read("time,choice,ip,user_agent\n"
+                  "1732090501,\"Paslon\n1\",1.2.3.4,\"a \"\"quoted\"\" agent\"\n"
+                  "1732090502,\"Paslon 2\",1.2.3.5,\"plain agent\"\n");
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  EXPECT_EQ(log->option_labels, (std::vector<std::string>{"Paslon\n1", "Paslon 2"}));
+  // After a quoted newline, errors still name the right row and physical line.
+  const std::string e = ErrorOf("time,choice,ip\n1732090501,\"A\nB\",1.2.3.4\n1732090502,A,1.2.3\n");
+  EXPECT_TRUE(e.starts_with("row 2, column 'ip': ")) << e;
+  const std::string q = ErrorOf("time,choice,ip\n1732090501,\"A\nB\",1.2.3.4\n1732090502,A\"B,1.2.3.4\n");
+  EXPECT_EQ(q, "row 2, column 'choice': quote inside an unquoted field (line 4)");
+}
+
+TEST(VoteLogReader, ReportsProgressUpToTheWholeText) {
+  std::string text = "time,choice,ip\n";
+  for (int i = 0; i < 200000; ++i) text += "1732090503,A,10.0.0.1\n";
+  std::vector<std::pair<size_t, size_t>> calls;
+  ReadOptions options;
+  options.on_progress = [&](size_t done, size_t total) { calls.emplace_back(done, total); };
+  ASSERT_TRUE(ReadVoteLog(text, NoTable(), options).has_value());
+  ASSERT_GE(calls.size(), 2u);
+  for (size_t i = 1; i < calls.size(); ++i) EXPECT_LT(calls[i - 1].first, calls[i].first);
+  EXPECT_EQ(calls.back(), std::make_pair(text.size(), text.size()));
+}
+
+TEST(Interner, DroppedNamesStillGiveDenseIdsAndReleaseIndexForbidsMore) {
+  Interner named;
+  EXPECT_EQ(named.Intern(""), 0u);
+  EXPECT_EQ(named.Intern("a"), 1u);
+  EXPECT_EQ(named.Intern(std::string(100, 'x')), 2u);
+  EXPECT_EQ(named.Intern("a"), 1u);
+  EXPECT_EQ(named.Name(2), std::string(100, 'x'));
+  named.ReleaseIndex();
+  EXPECT_EQ(named.Name(1), "a");
+  EXPECT_EQ(named.size(), 3u);
+  EXPECT_THROW(named.Intern("b"), std::logic_error);
+
+  Interner hashed(true, Interner::Names::kDrop);
+  EXPECT_EQ(hashed.Intern("dev-1"), 1u);
+  EXPECT_EQ(hashed.Intern("dev-2"), 2u);
+  EXPECT_EQ(hashed.Intern("dev-1"), 1u);
+  EXPECT_EQ(hashed.size(), 3u);
+  for (int i = 0; i < 10000; ++i) EXPECT_EQ(hashed.Intern("d" + std::to_string(i)), static_cast<uint32_t>(3 + i));
 }
 
 }  // namespace
