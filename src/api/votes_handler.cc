@@ -67,7 +67,8 @@ PollApi::Reply PollApi::CheckReceipt(http::RequestContext& ctx) {
   if (!entry) {
     if (entry.error().code == ErrorCode::kNotFound)
       co_return std::unexpected(Error::NotFound("tanda terima ini tidak ditemukan di buku besar polling ini",
-                                                "receipt-not-found"));
+                                                "receipt-not-found")
+                                    .InEnglish("this receipt is not in this poll's ledger"));
     co_return std::unexpected(entry.error());
   }
   boost::json::object out = json::EncodeReceipt(*entry);

@@ -32,6 +32,7 @@ struct Error {
   std::string message;  // user-safe, may be shown in a problem body
   std::string detail;   // log-only; never sent to clients
   std::string type;     // optional stable machine-readable kind, e.g. "poll-closed"
+  std::string message_en;  // English, when `message` is Bahasa Indonesia (what voters read); else empty
 
   static Error InvalidArgument(std::string message, std::string type = "invalid-argument");
   static Error NotFound(std::string message, std::string type = "not-found");
@@ -43,6 +44,15 @@ struct Error {
   static Error ResourceExhausted(std::string message, std::string type = "rate-limited");
   static Error DataLoss(std::string message, std::string detail = {});
   static Error Internal(std::string detail);
+
+  // The same error with its English message: Error::NotFound("polling ini tidak ditemukan",
+  // "poll-not-found").InEnglish("this poll does not exist").
+  Error InEnglish(std::string english) && {
+    message_en = std::move(english);
+    return std::move(*this);
+  }
+  // The message for a reader of `english` ? English : Bahasa Indonesia (falls back to `message`).
+  const std::string& MessageFor(bool english) const { return english && !message_en.empty() ? message_en : message; }
 
   // "INVALID_ARGUMENT: message (detail)" for logs.
   std::string ToLogString() const;

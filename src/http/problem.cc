@@ -108,7 +108,7 @@ Response Problem(const Error& error, Lang lang) {
   body["type"] = fmt::format("{}{}", kProblemTypeBase, ProblemType(error));
   body["title"] = title;
   body["status"] = static_cast<int>(status);
-  if (!error.message.empty()) body["detail"] = error.message;
+  if (const std::string& detail = error.MessageFor(lang == Lang::kEn); !detail.empty()) body["detail"] = detail;
   Response out(status, Response::StaticType{"application/problem+json"}, boost::json::serialize(body));
   out.CacheControl("no-store");
   out.Header("Content-Language", ToString(lang));

@@ -48,7 +48,7 @@ Result<PollState*> PollRegistry::Get(const PollId& id) {
   // Load outside the lock; if two threads race, the first insert wins and the other's load is dropped.
   auto stored = store_.GetPoll(id);
   if (!stored && stored.error().code == ErrorCode::kNotFound)
-    return std::unexpected(Error::NotFound("polling ini tidak ditemukan", "poll-not-found"));
+    return std::unexpected(Error::NotFound("polling ini tidak ditemukan", "poll-not-found").InEnglish("this poll does not exist"));
   PANTAU_ASSIGN_OR_RETURN(Poll poll, std::move(stored));
   PANTAU_ASSIGN_OR_RETURN(store::PollSecrets secrets, store_.GetPollSecrets(id));
   PANTAU_ASSIGN_OR_RETURN(auto counts, store_.CountVotes(id));

@@ -18,12 +18,14 @@ constexpr size_t kDeviceIdLength = 32;
 bool IsBase32Lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '2' && c <= '7'); }
 
 Error PollNotOpen(const Poll& poll, Timestamp now) {
-  if (now < poll.opens_at)
-    return Error::FailedPrecondition(
-        fmt::format("polling belum dibuka; dibuka {}", FormatLocal(poll.opens_at, ZoneOf(poll.region))),
-        "poll-not-open");
-  return Error::FailedPrecondition(
-      fmt::format("polling sudah ditutup pada {}", FormatLocal(poll.closes_at, ZoneOf(poll.region))), "poll-closed");
+  if (now < poll.opens_at) {
+    const std::string opens = FormatLocal(poll.opens_at, ZoneOf(poll.region));
+    return Error::FailedPrecondition(fmt::format("polling belum dibuka; dibuka {}", opens), "poll-not-open")
+        .InEnglish(fmt::format("the poll is not open yet; it opens {}", opens));
+  }
+  const std::string closed = FormatLocal(poll.closes_at, ZoneOf(poll.region));
+  return Error::FailedPrecondition(fmt::format("polling sudah ditutup pada {}", closed), "poll-closed")
+      .InEnglish(fmt::format("the poll closed {}", closed));
 }
 
 }  // namespace
@@ -80,7 +82,8 @@ void VoteService::Submit(VoteRequest request, VoteCallback done) {
   if (!poll.IsOpenAt(now)) return done(std::unexpected(PollNotOpen(poll, now)));
   if (poll.FindOption(request.choice) == nullptr)
     return done(std::unexpected(Error::InvalidArgument(
-        fmt::format("pilihan {} tidak ada dalam polling ini", request.choice), "unknown-option")));
+        fmt::format("pilihan {} tidak ada dalam polling ini", request.choice), "unknown-option")
+        .InEnglish(fmt::format("this poll has no option {}", request.choice))));
 
   Vote vote;
   vote.poll = poll.id;
@@ -100,20 +103,24 @@ void VoteService::Submit(VoteRequest request, VoteCallback done) {
   std::function<void()> release;
   if (poll.tier == AssuranceTier::kPanel) {
     if (request.panel_token.empty())
-      return done(std::unexpected(Error::InvalidArgument("polling panel memerlukan token", "panel-token-required")));
+      return done(std::unexpected(Error::InvalidArgument("polling panel memerlukan token", "panel-token-required")
+                                      .InEnglish("a panel poll needs a panel token")));
     const std::string token_hash = crypto::HashSecret(request.panel_token);
     auto token = store_.FindPanelToken(poll.id, token_hash);
     if (!token) return done(std::unexpected(token.error()));
     if (!token->has_value())
-      return done(std::unexpected(Error::Unauthenticated("token panel tidak dikenal", "bad-panel-token")));
+      return done(std::unexpected(Error::Unauthenticated("token panel tidak dikenal", "bad-panel-token")
+                                      .InEnglish("this panel token is not known")));
     if ((*token)->used || !state->ReservePanelToken(token_hash))
-      return done(std::unexpected(Error::FailedPrecondition("token panel ini sudah dipakai", "panel-token-used")));
+      return done(std::unexpected(Error::FailedPrecondition("token panel ini sudah dipakai", "panel-token-used")
+                                      .InEnglish("this panel token has been used already")));
     vote.panel_token_hash = token_hash;
     release = [state, token_hash] { state->ReleasePanelToken(token_hash); };
   } else {
     if (!state->ReserveDevice(vote.device_id))
       return done(std::unexpected(
-          Error::FailedPrecondition("perangkat ini sudah memberikan suara di polling ini", "already-voted")));
+          Error::FailedPrecondition("perangkat ini sudah memberikan suara di polling ini", "already-voted")
+              .InEnglish("this device has already voted in this poll")));
     release = [state, device = vote.device_id] { state->ReleaseDevice(device); };
   }
 

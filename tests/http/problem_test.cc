@@ -61,6 +61,15 @@ TEST(Problem, TitlesAreIndonesianByDefaultAndEnglishOnRequest) {
   EXPECT_EQ(Problem(e, Lang::kEn).FindHeader("Content-Language").value_or(""), "en");
 }
 
+TEST(Problem, DetailIsEnglishOnRequestWhenTheErrorHasAnEnglishMessage) {
+  const Error voter = Error::FailedPrecondition("perangkat ini sudah memberikan suara", "already-voted")
+                          .InEnglish("this device has already voted");
+  EXPECT_EQ(Body(Problem(voter, Lang::kId)).at("detail").as_string(), "perangkat ini sudah memberikan suara");
+  EXPECT_EQ(Body(Problem(voter, Lang::kEn)).at("detail").as_string(), "this device has already voted");
+  const Error owner = Error::PermissionDenied("the owner key does not match this poll");  // English only
+  EXPECT_EQ(Body(Problem(owner, Lang::kId)).at("detail").as_string(), "the owner key does not match this poll");
+}
+
 TEST(Problem, TypeFallsBackToTheCodeInKebabCase) {
   Error e{ErrorCode::kFailedPrecondition, "m", "", ""};
   EXPECT_EQ(ProblemType(e), "failed-precondition");

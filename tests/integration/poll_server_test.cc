@@ -240,6 +240,11 @@ TEST_F(PollServerTest, VisibilityRulesHideResultsUntilTheyMayBeShown) {
   auto again = client.PostJson("/api/v1/polls/" + after_vote.id + "/votes", json::object{{"choice", 1}});
   EXPECT_EQ(again->status, 409);
   EXPECT_EQ(ProblemType(*again), "already-voted");
+  EXPECT_EQ(again->Json().at("detail").as_string(), "perangkat ini sudah memberikan suara di polling ini");
+  auto in_english = client.PostJson("/api/v1/polls/" + after_vote.id + "/votes", json::object{{"choice", 1}},
+                                    {{"Accept-Language", "en-US,en;q=0.9"}});
+  EXPECT_EQ(in_english->Json().at("detail").as_string(), "this device has already voted in this poll");
+  EXPECT_EQ(in_english->Json().at("title").as_string(), "Not possible in the current state");
 }
 
 TEST_F(PollServerTest, ServerSentEventsDeliverTallyUpdates) {
