@@ -311,4 +311,50 @@ void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Coho
   }
 }
 
+void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
+                         std::vector<Cohort>& cohorts) {
+  if (!links.enabled || !links.extend || log.size() == 0) return;
+  std::vector<uint8_t> taken(log.size(), 0);
+  for (const Cohort& c : cohorts)
+    for (uint32_t v : c.votes) taken[v] = 1;
+  std::vector<uint32_t> token_votes(log.tokens.size(), 0);
+  for (uint32_t t : log.token) ++token_votes[t];
+  const BlockMixes mixes(log, taken, links.prior_votes);
+  for (Cohort& c : cohorts) {
+    if (c.votes.empty() || IsLinkCohort(c)) continue;
+    const uint32_t own = OwnToken(log, c, token_votes, trim);
+    if (own == 0) continue;
+    std::vector<uint32_t> rest;
+    for (size_t i = 0; i < log.size(); ++i)
+      if (log.token[i] == own && !taken[i]) rest.push_back(static_cast<uint32_t>(i));
+    if (rest.empty()) continue;
+    const LinkTest t = TestLink(log, rest, mixes);
+    const double o = t.observed[c.option], pi = t.expected[c.option] / t.n;
+    if (o / t.n < links.extend_min_share || pi >= 1.0) continue;
+    Cell cell;
+    cell.level = LocusLevel::kToken;
+    cell.group = own;
+    cell.option = c.option;
+    cell.window_votes = static_cast<uint32_t>(t.n);
+    cell.option_votes = static_cast<uint32_t>(o);
+    cell.baseline_share = pi;
+    cell.baseline_votes = t.baseline_votes;
+    cell.excess = std::max(0.0, (o - t.expected[c.option]) / (1.0 - pi));
+    cell.llr = BernoulliLlr(o, t.n, pi);
+    cell.test = CellTest::kLink;
+    cell.label = std::string(log.tokens.Name(own));
+    cell.start_ms = INT64_MAX, cell.end_ms = INT64_MIN;
+    for (uint32_t v : rest) {
+      if (log.option[v] != c.option) continue;
+      c.votes.push_back(v);
+      taken[v] = 1;
+      cell.start_ms = std::min(cell.start_ms, log.time_ms[v]), cell.end_ms = std::max(cell.end_ms, log.time_ms[v] + 1);
+    }
+    std::sort(c.votes.begin(), c.votes.end());
+    c.excess += cell.excess;
+    c.cells.push_back(std::move(cell));
+    SetSpan(log, c);
+  }
+}
+
 }  // namespace pantau::integrity

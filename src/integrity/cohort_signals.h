@@ -48,6 +48,9 @@ struct LinkConfig {
   double min_llr = 40;
   double prior_votes = 30;  // pseudo-votes of the coarser mix added to a block's and an operator's counts
   double alpha = 0.05;      // links with a larger bound on p are not reported
+  // ExtendAlongOwnLinks: a scan cohort's own link's other votes join it when the link stays one-sided.
+  bool extend = true;
+  double extend_min_share = 0.7;  // O / n of the link's votes outside every cohort
 };
 
 struct TrimConfig {
@@ -65,6 +68,17 @@ std::vector<Cohort> FindOneSidedLinks(const VoteLog& log, const std::vector<uint
 // Adds FindOneSidedLinks to `cohorts`, then orders all cohorts by start time and renumbers them
 // "C1", "C2", ... Does nothing when the config is disabled.
 void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts);
+
+// Own links. A scan cohort that has its own share link (the token most of its votes came through,
+// which hardly anyone outside the cohort used; TrimConfig gates) was forwarded to members who also
+// answered from blocks and windows the scan could not single out — a phone on a busy carrier block
+// in the evening peak. The link's votes that no cohort holds are tested as a whole against the
+// mixes of their blocks (as for one-sided links); when at least `extend_min_share` of them are for
+// the cohort's option, those votes join the cohort with a kLink cell whose excess
+// (O − E_k) / (1 − E_k / n) adds to the cohort's. Runs after TrimToExcess (the trimmed votes are
+// candidates again) and before AppendLinkCohorts.
+void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
+                         std::vector<Cohort>& cohorts);
 
 // Narrows each scan cohort's votes to the ones most likely instructed (link cohorts are left whole).
 void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Cohort>& cohorts);
