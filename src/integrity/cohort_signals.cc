@@ -273,29 +273,6 @@ double HonestVotes(const Cell& cell, const TimeCurve& curve, double prior_votes)
   return std::max(0.0, cell.baseline_votes - prior_votes) * f / (1.0 - f) * cell.baseline_share;
 }
 
-// Per vote of `votes`: 1 when another of `votes` came from the same address and browser family with
-// another device id within `minutes` (a repeat with a cleared cookie or a private window). Not on a
-// carrier's shared IPv4 addresses (CGNAT): dozens of subscribers there share an address and most
-// share a handful of browser families, so two of them voting minutes apart is no repeat.
-std::vector<uint8_t> RepeatDevices(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes) {
-  std::vector<uint8_t> repeat(votes.size(), 0);
-  if (minutes <= 0) return repeat;
-  std::unordered_map<uint64_t, std::vector<size_t>> by_key;  // address << 32 | family -> positions
-  for (size_t i = 0; i < votes.size(); ++i)
-    if (const LocusInfo& l = log.loci[log.locus[votes[i]]];
-        log.address[votes[i]] != 0 && (l.network_class != NetworkClass::kMobile || l.prefix.find(':') != std::string::npos))
-      by_key[uint64_t{log.address[votes[i]]} << 32 | log.ua_family[votes[i]]].push_back(i);
-  const int64_t w = minutes * 60'000;
-  for (const auto& [key, at] : by_key)
-    for (size_t a = 0; a < at.size(); ++a)
-      for (size_t b = a + 1; b < at.size(); ++b) {
-        const uint32_t x = votes[at[a]], y = votes[at[b]];
-        if (log.device[x] != log.device[y] && std::abs(log.time_ms[x] - log.time_ms[y]) <= w)
-          repeat[at[a]] = repeat[at[b]] = 1;
-      }
-  return repeat;
-}
-
 bool IsLinkCohort(const Cohort& c) {
   return std::all_of(c.cells.begin(), c.cells.end(), [](const Cell& cell) { return cell.test == CellTest::kLink; });
 }
@@ -380,6 +357,25 @@ void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const Trim
     c.cells.push_back(std::move(cell));
     SetSpan(log, c);
   }
+}
+
+std::vector<uint8_t> RepeatDevices(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes) {
+  std::vector<uint8_t> repeat(votes.size(), 0);
+  if (minutes <= 0) return repeat;
+  std::unordered_map<uint64_t, std::vector<size_t>> by_key;  // address << 32 | family -> positions
+  for (size_t i = 0; i < votes.size(); ++i)
+    if (const LocusInfo& l = log.loci[log.locus[votes[i]]];
+        log.address[votes[i]] != 0 && (l.network_class != NetworkClass::kMobile || l.prefix.find(':') != std::string::npos))
+      by_key[uint64_t{log.address[votes[i]]} << 32 | log.ua_family[votes[i]]].push_back(i);
+  const int64_t w = minutes * 60'000;
+  for (const auto& [key, at] : by_key)
+    for (size_t a = 0; a < at.size(); ++a)
+      for (size_t b = a + 1; b < at.size(); ++b) {
+        const uint32_t x = votes[at[a]], y = votes[at[b]];
+        if (log.device[x] != log.device[y] && std::abs(log.time_ms[x] - log.time_ms[y]) <= w)
+          repeat[at[a]] = repeat[at[b]] = 1;
+      }
+  return repeat;
 }
 
 }  // namespace pantau::integrity

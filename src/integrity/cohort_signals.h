@@ -81,6 +81,12 @@ void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector
 void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
                          std::vector<Cohort>& cohorts);
 
+// Per vote of `votes`: 1 when another of `votes` came from the same address and browser family with
+// another device id within `minutes` (a repeat with a cleared cookie or a private window). Not on a
+// carrier's shared IPv4 addresses (CGNAT): dozens of subscribers there share an address and most
+// share a handful of browser families, so two of them voting minutes apart is no repeat.
+std::vector<uint8_t> RepeatDevices(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes);
+
 // Narrows each scan cohort's votes to the ones most likely instructed (link cohorts are left whole).
 void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Cohort>& cohorts);
 
