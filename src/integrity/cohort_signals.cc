@@ -294,13 +294,15 @@ void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Coho
     const uint32_t own = OwnToken(log, c, token_votes, config);
     const std::vector<uint32_t> density = TimeDensity(log, c.votes, config.density_minutes);
     const uint32_t referrer = TopReferrer(log, c);
-    // Most instructed-looking first: on the cohort's own link, then arriving the way most of the
-    // cohort did (the same referrer, or none for a link forwarded in a chat), then densest in time.
+    const std::vector<uint8_t> repeat = RepeatDevices(log, c.votes, config.repeat_minutes);
+    // Most instructed-looking first: on the cohort's own link, then a device that voted again within
+    // minutes, then arriving the way most of the cohort did (the same referrer, or none for a link
+    // forwarded in a chat), then densest in time.
     std::vector<size_t> order(c.votes.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     const auto score = [&](size_t i) {
       const uint32_t v = c.votes[i];
-      return std::tuple{own != 0 && log.token[v] == own, log.referrer[v] == referrer, density[i]};
+      return std::tuple{own != 0 && log.token[v] == own, repeat[i] != 0, log.referrer[v] == referrer, density[i]};
     };
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score(a) > score(b); });
     std::vector<uint32_t> kept;
@@ -309,6 +311,71 @@ void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Coho
     c.votes = std::move(kept);
     SetSpan(log, c);
   }
+}
+
+void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
+                         std::vector<Cohort>& cohorts) {
+  if (!links.enabled || !links.extend || log.size() == 0) return;
+  std::vector<uint8_t> taken(log.size(), 0);
+  for (const Cohort& c : cohorts)
+    for (uint32_t v : c.votes) taken[v] = 1;
+  std::vector<uint32_t> token_votes(log.tokens.size(), 0);
+  for (uint32_t t : log.token) ++token_votes[t];
+  const BlockMixes mixes(log, taken, links.prior_votes);
+  for (Cohort& c : cohorts) {
+    if (c.votes.empty() || IsLinkCohort(c)) continue;
+    const uint32_t own = OwnToken(log, c, token_votes, trim);
+    if (own == 0) continue;
+    std::vector<uint32_t> rest;
+    for (size_t i = 0; i < log.size(); ++i)
+      if (log.token[i] == own && !taken[i]) rest.push_back(static_cast<uint32_t>(i));
+    if (rest.empty()) continue;
+    const LinkTest t = TestLink(log, rest, mixes);
+    const double o = t.observed[c.option], pi = t.expected[c.option] / t.n;
+    if (o / t.n < links.extend_min_share || pi >= 1.0) continue;
+    Cell cell;
+    cell.level = LocusLevel::kToken;
+    cell.group = own;
+    cell.option = c.option;
+    cell.window_votes = static_cast<uint32_t>(t.n);
+    cell.option_votes = static_cast<uint32_t>(o);
+    cell.baseline_share = pi;
+    cell.baseline_votes = t.baseline_votes;
+    cell.excess = std::max(0.0, (o - t.expected[c.option]) / (1.0 - pi));
+    cell.llr = BernoulliLlr(o, t.n, pi);
+    cell.test = CellTest::kLink;
+    cell.label = std::string(log.tokens.Name(own));
+    cell.start_ms = INT64_MAX, cell.end_ms = INT64_MIN;
+    for (uint32_t v : rest) {
+      if (log.option[v] != c.option) continue;
+      c.votes.push_back(v);
+      taken[v] = 1;
+      cell.start_ms = std::min(cell.start_ms, log.time_ms[v]), cell.end_ms = std::max(cell.end_ms, log.time_ms[v] + 1);
+    }
+    std::sort(c.votes.begin(), c.votes.end());
+    c.excess += cell.excess;
+    c.cells.push_back(std::move(cell));
+    SetSpan(log, c);
+  }
+}
+
+std::vector<uint8_t> RepeatDevices(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes) {
+  std::vector<uint8_t> repeat(votes.size(), 0);
+  if (minutes <= 0) return repeat;
+  std::unordered_map<uint64_t, std::vector<size_t>> by_key;  // address << 32 | family -> positions
+  for (size_t i = 0; i < votes.size(); ++i)
+    if (const LocusInfo& l = log.loci[log.locus[votes[i]]];
+        log.address[votes[i]] != 0 && (l.network_class != NetworkClass::kMobile || l.prefix.find(':') != std::string::npos))
+      by_key[uint64_t{log.address[votes[i]]} << 32 | log.ua_family[votes[i]]].push_back(i);
+  const int64_t w = minutes * 60'000;
+  for (const auto& [key, at] : by_key)
+    for (size_t a = 0; a < at.size(); ++a)
+      for (size_t b = a + 1; b < at.size(); ++b) {
+        const uint32_t x = votes[at[a]], y = votes[at[b]];
+        if (log.device[x] != log.device[y] && std::abs(log.time_ms[x] - log.time_ms[y]) <= w)
+          repeat[at[a]] = repeat[at[b]] = 1;
+      }
+  return repeat;
 }
 
 }  // namespace pantau::integrity

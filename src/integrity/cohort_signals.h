@@ -48,6 +48,9 @@ struct LinkConfig {
   double min_llr = 40;
   double prior_votes = 30;  // pseudo-votes of the coarser mix added to a block's and an operator's counts
   double alpha = 0.05;      // links with a larger bound on p are not reported
+  // ExtendAlongOwnLinks: a scan cohort's own link's other votes join it when the link stays one-sided.
+  bool extend = true;
+  double extend_min_share = 0.7;  // O / n of the link's votes outside every cohort
 };
 
 struct TrimConfig {
@@ -56,6 +59,7 @@ struct TrimConfig {
   double baseline_prior_votes = 30;  // pseudo-votes in a shift cell's baseline_votes (ScanConfig::prior_votes)
   double min_token_share = 0.2;    // a cohort's own link carries at least this share of its votes
   double min_token_ownership = 0.5;  // ... and the cohort holds at least this share of the link's votes
+  int64_t repeat_minutes = 10;     // same address and browser family, another device id, within this (0: off)
 };
 
 // The one-sided links among votes not yet in `taken` (per kept vote, 1 when a cohort holds it), as
@@ -65,6 +69,23 @@ std::vector<Cohort> FindOneSidedLinks(const VoteLog& log, const std::vector<uint
 // Adds FindOneSidedLinks to `cohorts`, then orders all cohorts by start time and renumbers them
 // "C1", "C2", ... Does nothing when the config is disabled.
 void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts);
+
+// Own links. A scan cohort that has its own share link (the token most of its votes came through,
+// which hardly anyone outside the cohort used; TrimConfig gates) was forwarded to members who also
+// answered from blocks and windows the scan could not single out — a phone on a busy carrier block
+// in the evening peak. The link's votes that no cohort holds are tested as a whole against the
+// mixes of their blocks (as for one-sided links); when at least `extend_min_share` of them are for
+// the cohort's option, those votes join the cohort with a kLink cell whose excess
+// (O − E_k) / (1 − E_k / n) adds to the cohort's. Runs after TrimToExcess (the trimmed votes are
+// candidates again) and before AppendLinkCohorts.
+void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
+                         std::vector<Cohort>& cohorts);
+
+// Per vote of `votes`: 1 when another of `votes` came from the same address and browser family with
+// another device id within `minutes` (a repeat with a cleared cookie or a private window). Not on a
+// carrier's shared IPv4 addresses (CGNAT): dozens of subscribers there share an address and most
+// share a handful of browser families, so two of them voting minutes apart is no repeat.
+std::vector<uint8_t> RepeatDevices(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes);
 
 // Narrows each scan cohort's votes to the ones most likely instructed (link cohorts are left whole).
 void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Cohort>& cohorts);

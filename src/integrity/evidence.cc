@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
+#include "integrity/cohort_signals.h"
 
 namespace pantau::integrity {
 namespace {
@@ -97,9 +98,15 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
     auto [ua, ua_share] = Top(uas);
     card.top_ua = log.ua_families.Name(ua), card.top_ua_share = ua ? ua_share : 0;
     card.repeat_device_rate = with_device ? static_cast<double>(repeat) / with_device : 0;
+    const std::vector<uint8_t> cleared = RepeatDevices(log, c.votes, config.repeat_minutes);
+    card.cleared_cookie_rate = static_cast<double>(std::count(cleared.begin(), cleared.end(), 1)) / n;
 
     // A one-sided link (cohort_signals.h) spans the poll: it is not a burst.
     const bool link = std::all_of(c.cells.begin(), c.cells.end(), [](const Cell& x) { return x.test == CellTest::kLink; });
+    const Cell* own_link = nullptr;  // a burst cohort's own link, extended beyond its windows
+    if (!link)
+      for (const Cell& cell : c.cells)
+        if (cell.test == CellTest::kLink) own_link = &cell, card.own_link_votes = cell.option_votes;
     auto& l = card.lines;
     l.push_back(fmt::format("{} votes for {} between {} and {} (UTC); about {:.0f} more than these networks would "
                             "have given {} {}.",
@@ -127,6 +134,15 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
       l.push_back(fmt::format("{:.0f}% used the same share link (token {}).", 100 * card.top_token_share, card.top_token));
     if (card.repeat_device_rate > 0)
       l.push_back(fmt::format("{:.0f}% came from a device that voted more than once.", 100 * card.repeat_device_rate));
+    if (card.cleared_cookie_rate > 0)
+      l.push_back(fmt::format("{:.0f}% shared their address and browser family with another vote within {} minutes under "
+                              "another device id (a repeat with a cleared cookie, or colleagues on one office desktop image).",
+                              100 * card.cleared_cookie_rate, config.repeat_minutes));
+    if (own_link)
+      l.push_back(fmt::format("{} of them came through the cohort's own link (token {}) outside the burst windows; of "
+                              "that link's other votes {:.0f}% went to {}, against {:.0f}% from the same networks.",
+                              card.own_link_votes, own_link->label, 100.0 * own_link->option_votes / own_link->window_votes,
+                              card.choice, 100 * own_link->baseline_share));
   cards.push_back(std::move(card));
   }
   return cards;

@@ -16,6 +16,7 @@
 namespace pantau::integrity {
 
 struct EvidenceConfig {
+  int64_t repeat_minutes = 10;   // cleared-cookie repeats: within this many minutes (TrimConfig)
   int utc_offset_minutes = 480;  // local time for office hours: WITA (+08:00); WIB is +07:00
   int office_start_hour = 8;     // Monday-Friday, [start, end) local time
   int office_end_hour = 16;
@@ -50,6 +51,9 @@ struct EvidenceCard {
   double top_referrer_share = 0;
   std::string top_referrer;
   double repeat_device_rate = 0;  // cohort votes whose device id voted more than once in the poll
+  double cleared_cookie_rate = 0;  // cohort votes repeated within minutes from the same address and browser
+                                   // family under another device id (RepeatDevices; not on CGNAT IPv4)
+  uint64_t own_link_votes = 0;     // votes that joined through the cohort's own link (ExtendAlongOwnLinks)
   double top_ua_share = 0;
   std::string top_ua;
   std::vector<std::string> found_at;  // "address 203.0.113.7 (30 min window, LLR 41.2)"
