@@ -30,6 +30,7 @@ struct EvalOptions {
   int votes = 20000;
   int replicates = 99;
   int bootstrap = 1000;
+  double honest_share = integrity::TrimConfig{}.honest_share;
   bool per_poll = false;
   std::string markdown, asn_csv, user_agents, asn_table;
 };
@@ -57,6 +58,7 @@ Status EvaluatePoll(const EvalOptions& o, const Inputs& in, const sim::Scenario&
   integrity::AnalysisConfig config;
   config.monte_carlo.replicates = o.replicates;
   config.bootstrap.replicates = o.bootstrap;
+  config.trim.honest_share = o.honest_share;
   // The analyst knows the poll's region, as `analyze --region` does.
   config.evidence.utc_offset_minutes = ZoneOf(RegionCode{scenario.region}).utc_offset_minutes;
   const integrity::AnalysisResult result = integrity::Analyze(*log, config);
@@ -188,6 +190,10 @@ void AddEvalCommand(CLI::App& app) {
   cmd->add_option("--replicates", o->replicates, "Monte Carlo replicates per poll (0: skip)")->capture_default_str();
   cmd->add_option("--bootstrap", o->bootstrap, "Bootstrap replicates per poll (0: no intervals)")->capture_default_str();
   cmd->add_flag("--per-poll", o->per_poll, "Also print one line per poll and method");
+  cmd->add_option("--honest-share", o->honest_share,
+                  "Of a cohort's estimated honest votes, the share left unflagged (the precision/recall trade)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_option("--markdown", o->markdown, "Write the pooled and per-scenario tables as Markdown here");
   cmd->add_option("--asn-csv", o->asn_csv, "asn-ipv4.csv of @ip-location-db/asn (default: node_modules)");
   cmd->add_option("--user-agents", o->user_agents, "user-agents.json of npm user-agents (default: node_modules)");

@@ -289,6 +289,7 @@ void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Coho
     const double n = static_cast<double>(c.votes.size());
     double honest = 0;
     for (const Cell& cell : c.cells) honest += HonestVotes(cell, curve, config.baseline_prior_votes);
+    honest *= config.honest_share;
     const auto keep = static_cast<size_t>(std::ceil(std::max(std::min(c.excess, n), n - honest)));
     if (keep >= c.votes.size()) continue;
     const uint32_t own = OwnToken(log, c, token_votes, config);

@@ -60,6 +60,7 @@ struct TrimConfig {
   double min_token_share = 0.2;    // a cohort's own link carries at least this share of its votes
   double min_token_ownership = 0.5;  // ... and the cohort holds at least this share of the link's votes
   int64_t repeat_minutes = 10;     // same address and browser family, another device id, within this (0: off)
+  double honest_share = 1.0;       // of a cohort's estimated honest votes, the share left unflagged
 };
 
 // The one-sided links among votes not yet in `taken` (per kept vote, 1 when a cohort holds it), as
