@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "store/chain_link.h"
 
@@ -20,6 +21,48 @@ constexpr int kFollowerNice = 10;
 Error Diverged(std::string detail) {
   return Error::DataLoss("the database and the vote log disagree", std::move(detail));
 }
+
+// Reconciliation's writer: checks that each entry continues its chain, and hands entries to `sink`
+// (the database or the log) in chunks. The first failure sticks; Add/Advance/Fail return whether to
+// go on, so they can end a scan visitor.
+class ChunkedWriter {
+ public:
+  using Sink = std::function<Status(const std::vector<store::LedgerEntry>&)>;
+  explicit ChunkedWriter(Sink sink) : sink_(std::move(sink)) {}
+
+  bool Advance(store::ChainTail& tail, const store::LedgerEntry& entry, std::string_view damage) {
+    if (auto linked = store::CheckContinues(entry, tail); !linked)
+      return Fail(Error::DataLoss(std::string(damage), linked.error().detail));
+    tail = store::ChainTail{entry.vote.seq, entry.entry_hash};
+    return true;
+  }
+  bool Add(const store::LedgerEntry& entry) {
+    chunk_.push_back(entry);
+    if (chunk_.size() >= kReconcileChunk) Flush();
+    return status_.has_value();
+  }
+  bool Fail(Error error) {
+    if (status_) status_ = std::unexpected(std::move(error));
+    return false;
+  }
+  Status Finish() {
+    Flush();
+    return status_;
+  }
+  uint64_t written() const { return written_; }
+
+ private:
+  void Flush() {
+    if (chunk_.empty() || !status_) return;
+    status_ = sink_(chunk_);
+    written_ += chunk_.size();
+    chunk_.clear();
+  }
+  Sink sink_;
+  std::vector<store::LedgerEntry> chunk_;
+  Status status_ = Ok();
+  uint64_t written_ = 0;
+};
 
 }  // namespace
 
@@ -54,66 +97,31 @@ JournaledStore::~JournaledStore() {
 Status JournaledStore::Reconcile() {
   PANTAU_ASSIGN_OR_RETURN(const auto db_tails, db_->LoadChainTails());
   std::map<std::string, store::ChainTail> log_tails;
-  std::vector<store::LedgerEntry> replay;
-  uint64_t replayed = 0;
-  Status failure = Ok();
-  auto flush_replay = [&] {
-    if (replay.empty() || !failure) return;
-    failure = db_->AppendVotes(replay);
-    replayed += replay.size();
-    replay.clear();
-  };
   // 1. The log's chains must hold together; what the database lacks is written to it.
+  ChunkedWriter replay([&](const auto& chunk) { return db_->AppendVotes(chunk); });
   PANTAU_RETURN_IF_ERROR(log_->Scan([&](const store::LedgerEntry& entry) {
     const std::string& poll = entry.vote.poll.value();
-    store::ChainTail& tail = log_tails[poll];
-    if (auto linked = store::CheckContinues(entry, tail); !linked) {
-      failure = std::unexpected(Error::DataLoss("the vote log is damaged", linked.error().detail));
-      return false;
-    }
-    tail = store::ChainTail{entry.vote.seq, entry.entry_hash};
+    if (!replay.Advance(log_tails[poll], entry, "the vote log is damaged")) return false;
     const auto stored = db_tails.find(poll);
     const store::ChainTail db_tail = stored == db_tails.end() ? store::ChainTail{} : stored->second;
-    if (entry.vote.seq == db_tail.seq && entry.entry_hash != db_tail.hash) {
-      failure = std::unexpected(Diverged(fmt::format("poll {} seq {} has different entries", poll, db_tail.seq)));
-      return false;
-    }
-    if (entry.vote.seq > db_tail.seq) {
-      replay.push_back(entry);
-      if (replay.size() >= kReconcileChunk) flush_replay();
-    }
-    return failure.has_value();
+    if (entry.vote.seq == db_tail.seq && entry.entry_hash != db_tail.hash)
+      return replay.Fail(Diverged(fmt::format("poll {} seq {} has different entries", poll, db_tail.seq)));
+    return entry.vote.seq <= db_tail.seq || replay.Add(entry);
   }));
-  flush_replay();
-  PANTAU_RETURN_IF_ERROR(failure);
-  if (replayed > 0) spdlog::warn("vote log: wrote {} logged votes the database had lost", replayed);
+  PANTAU_RETURN_IF_ERROR(replay.Finish());
+  if (replay.written() > 0) spdlog::warn("vote log: wrote {} logged votes the database had lost", replay.written());
 
   // 2. A database from before the log: copy what the log lacks into it, continuing its chains.
-  uint64_t copied = 0;
+  ChunkedWriter copy([&](const auto& chunk) { return log_->Append(chunk); });
   for (const auto& [poll, db_tail] : db_tails) {
     store::ChainTail& tail = log_tails[poll];
     if (db_tail.seq <= tail.seq) continue;
-    std::vector<store::LedgerEntry> chunk;
-    auto flush_copy = [&] {
-      if (chunk.empty() || !failure) return;
-      failure = log_->Append(chunk);
-      copied += chunk.size();
-      chunk.clear();
-    };
     PANTAU_RETURN_IF_ERROR(db_->ScanEntries(PollId{poll}, tail.seq + 1, [&](const store::LedgerEntry& entry) {
-      if (auto linked = store::CheckContinues(entry, tail); !linked) {
-        failure = std::unexpected(Diverged(linked.error().detail));
-        return false;
-      }
-      tail = store::ChainTail{entry.vote.seq, entry.entry_hash};
-      chunk.push_back(entry);
-      if (chunk.size() >= kReconcileChunk) flush_copy();
-      return failure.has_value();
+      return copy.Advance(tail, entry, "the database and the vote log disagree") && copy.Add(entry);
     }));
-    flush_copy();
-    PANTAU_RETURN_IF_ERROR(failure);
+    PANTAU_RETURN_IF_ERROR(copy.Finish());
   }
-  if (copied > 0) spdlog::info("vote log: copied {} votes from the database into the new log", copied);
+  if (copy.written() > 0) spdlog::info("vote log: copied {} votes from the database into the new log", copy.written());
   tails_ = std::move(log_tails);
   return Ok();
 }
