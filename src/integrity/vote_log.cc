@@ -42,22 +42,44 @@ uint64_t SlotOf(uint64_t hash, uint32_t id) { return (hash & 0xffffffff00000000u
 
 }  // namespace
 
-void Interner::Grow() {
-  const size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
-  slots_.assign(capacity, 0);
+void Interner::Rehash(size_t capacity) {
+  std::vector<uint64_t> old(capacity, 0);
+  old.swap(slots_);
   const size_t mask = capacity - 1;
-  for (uint32_t id = 0; id < hashes_.size(); ++id) {
-    size_t slot = hashes_[id] & mask;
+  // Only the indexed ids (those in the old table), not Append-ed ones.
+  for (const uint64_t entry : old) {
+    if (entry == 0) continue;
+    const uint64_t h = hashes_[static_cast<uint32_t>(entry) - 1];
+    size_t slot = h & mask;
     while (slots_[slot] != 0) slot = (slot + 1) & mask;
-    slots_[slot] = SlotOf(hashes_[id], id);
+    slots_[slot] = entry;
   }
+}
+
+void Interner::Reserve(size_t strings) {
+  if (hashes_.size() != size_) throw std::logic_error("Interner::Reserve after ReleaseIndex");
+  size_t capacity = slots_.empty() ? 64 : slots_.size();
+  while (strings * 2 > capacity) capacity *= 2;
+  if (capacity != slots_.size()) Rehash(capacity);
+  hashes_.reserve(strings);
+  if (names_ == Names::kKeep) offsets_.reserve(strings + 1);
+}
+
+uint32_t Interner::Append(std::string_view s) {
+  if (hashes_.size() != size_) throw std::logic_error("Interner::Append after ReleaseIndex");
+  if (names_ == Names::kKeep) {
+    bytes_.append(s);
+    offsets_.push_back(bytes_.size());
+  }
+  hashes_.push_back(0);
+  return static_cast<uint32_t>(size_++);
 }
 
 uint64_t Interner::Hash(std::string_view s) { return HashBytes(s); }
 
 uint32_t Interner::Intern(std::string_view s, uint64_t h) {
   if (hashes_.size() != size_) throw std::logic_error("Interner::Intern after ReleaseIndex");
-  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  if ((indexed_ + 1) * 2 > slots_.size()) Rehash(slots_.empty() ? 64 : slots_.size() * 2);
   const size_t mask = slots_.size() - 1;
   size_t slot = h & mask;
   while (const uint64_t entry = slots_[slot]) {
@@ -75,6 +97,7 @@ uint32_t Interner::Intern(std::string_view s, uint64_t h) {
   hashes_.push_back(h);
   slots_[slot] = SlotOf(h, id);
   ++size_;
+  ++indexed_;
   return id;
 }
 

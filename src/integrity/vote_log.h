@@ -32,6 +32,12 @@ class Interner {
   // The same with the string's Hash computed beforehand; Prefetch(hash) a little earlier lets the
   // table's cache miss overlap with other work.
   uint32_t Intern(std::string_view s, uint64_t hash);
+  // Adds `s` under a new id without indexing it: for a string the caller knows differs from every
+  // string interned before or after (Intern will never return this id). Skips the hash and the
+  // table probe, e.g. for addresses the reader has already deduplicated by their bits.
+  uint32_t Append(std::string_view s);
+  // Sizes the table for `strings` entries so that it does not grow (and rehash) while filling.
+  void Reserve(size_t strings);
   static uint64_t Hash(std::string_view s);
   void Prefetch(uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & (slots_.size() - 1)));
@@ -46,13 +52,14 @@ class Interner {
   void ReleaseIndex();
 
  private:
-  void Grow();
+  void Rehash(size_t capacity);
 
   Names names_;
   size_t size_ = 0;
+  size_t indexed_ = 0;                // ids in slots_ (all but the Append-ed ones)
   std::string bytes_;                 // all names, back to back (kKeep)
   std::vector<uint64_t> offsets_{0};  // name i is bytes_[offsets_[i], offsets_[i + 1]) (kKeep)
-  std::vector<uint64_t> hashes_;      // per id
+  std::vector<uint64_t> hashes_;      // per id (0 for an Append-ed id, which is not in slots_)
   // (top 32 bits of the hash) << 32 | (id + 1), or 0 when empty; size is a power of two. The hash
   // bits in the slot settle most probes without touching hashes_ or the names.
   std::vector<uint64_t> slots_;

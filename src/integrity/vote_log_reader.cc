@@ -101,6 +101,39 @@ bool ParsePlainIpv4(std::string_view text, uint32_t& bits) {
   return true;
 }
 
+// The exact shape the exporters write, "2024-11-18T17:00:00.713Z" (FormatRfc3339), parsed without
+// the general parser: the date part repeats for thousands of rows, so its day is computed once (by
+// ParseTimestamp, which also validates it) and reused while the next rows have the same date.
+class TimeCache {
+ public:
+  // Unix milliseconds of `text` when it has that shape and a valid time of day; false means "use
+  // ParseTimestamp" (another shape, or an error it will describe).
+  bool Parse(std::string_view text, int64_t& ms) {
+    if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+        text[16] != ':' || text[19] != '.' || text[23] != 'Z')
+      return false;
+    const auto d = [&](size_t i) { return static_cast<unsigned>(text[i] - '0'); };
+    for (size_t i : {11, 12, 14, 15, 17, 18, 20, 21, 22})
+      if (d(i) > 9) return false;
+    const unsigned h = d(11) * 10 + d(12), mi = d(14) * 10 + d(15), se = d(17) * 10 + d(18);
+    if (h > 23 || mi > 59 || se > 60) return false;
+    // A leap second reads as :59 (as ParseRfc3339 does).
+    const int64_t of_day = ((int64_t{h} * 60 + mi) * 60 + std::min(se, 59u)) * 1000 + d(20) * 100 + d(21) * 10 + d(22);
+    if (text.substr(0, 10) != std::string_view(date_, 10)) {
+      auto full = ParseTimestamp(text);
+      if (!full) return false;
+      std::copy_n(text.data(), 10, date_);
+      day_ms_ = ToUnixMillis(*full) - of_day;
+    }
+    ms = day_ms_ + of_day;
+    return true;
+  }
+
+ private:
+  char date_[10] = {};  // never matches a date until the first one is cached
+  int64_t day_ms_ = 0;
+};
+
 // Rows per byte in the first megabyte after the header: a slight over-estimate of the row count
 // lets the columns be reserved once instead of growing by doubling (which would briefly hold them
 // twice).
@@ -127,15 +160,18 @@ class Builder {
       return RowError{-1, fmt::format("has {} fields, the header has {}", f.size(), header_fields_)};
     Staged st;
     st.row = row;
-    auto time = ParseTimestamp(f[at_[kTime]]);
-    if (!time) return RowError{kTime, time.error().message};
-    st.time_ms = ToUnixMillis(*time);
+    if (!times_.Parse(f[at_[kTime]], st.time_ms)) {
+      auto time = ParseTimestamp(f[at_[kTime]]);
+      if (!time) return RowError{kTime, time.error().message};
+      st.time_ms = ToUnixMillis(*time);
+    }
     const std::string_view choice = f[at_[kChoice]];
     if (choice.empty()) return RowError{kChoice, "empty choice"};
     if (at_[kIp] >= 0) {
       const std::string_view ip_text = f[at_[kIp]];
       st.plain_v4 = ParsePlainIpv4(ip_text, st.v4);
       if (st.plain_v4) {
+        st.ip_text = ip_text;
         v4_addresses_.Prefetch(V4Key(st.v4));
       } else {
         auto ip = netintel::IpAddress::Parse(ip_text);
@@ -181,6 +217,7 @@ class Builder {
                          &log_.source_row})
       column->reserve(rows);
     log_.time_ms.reserve(rows);
+    if (at_[kDevice] >= 0) log_.devices.Reserve(rows);
     log_.option.reserve(rows);
   }
   VoteLog& log() { return log_; }
@@ -194,6 +231,7 @@ class Builder {
     bool plain_v4 = false;  // address and locus still to look up from v4
     bool has_device = false;
     uint32_t v4 = 0;
+    std::string_view ip_text;  // when plain_v4: a view into the input (a plain quad needs no unescaping)
     uint64_t device_hash = 0;
   };
 
@@ -202,11 +240,10 @@ class Builder {
     for (size_t i = 0; i < staged_count_; ++i) {
       Staged& st = staged_[i];
       if (st.plain_v4) {
-        // Keyed by the address bits; a plain dotted quad is its own canonical text.
-        st.address = v4_addresses_.FindOrInsert(V4Key(st.v4), [&] {
-          const netintel::IpAddress ip = netintel::IpAddress::FromV4(st.v4);
-          return log_.addresses.Intern(ip.ToString());
-        });
+        // Keyed by the address bits; a plain dotted quad is its own canonical text, and no other
+        // address text (IPv6, ip_hash) can equal one, so the text is appended without the interner's
+        // own index.
+        st.address = v4_addresses_.FindOrInsert(V4Key(st.v4), [&] { return log_.addresses.Append(st.ip_text); });
         if (st.address >= locus_of_address_.size()) {
           locus_of_address_.resize(st.address + 1, kNoLocus);
           locus_of_address_[st.address] = LocusId(netintel::LocusOf(netintel::IpAddress::FromV4(st.v4)));
@@ -290,6 +327,7 @@ class Builder {
   size_t staged_count_ = 0;
   static constexpr uint32_t kNoLocus = UINT32_MAX;
   static uint64_t V4Key(uint32_t bits) { return uint64_t{bits} | (1ull << 32); }  // never 0
+  TimeCache times_;
   IdTable locus_ids_;                       // locus key + 1 -> index into log_.loci
   IdTable v4_addresses_;                    // IPv4 bits | 2^32 -> address id
   std::vector<uint32_t> locus_of_address_;  // per address id (ip column)

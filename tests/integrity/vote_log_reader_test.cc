@@ -1,5 +1,7 @@
 #include "integrity/vote_log_reader.h"
 
+#include "core/time.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -229,6 +231,64 @@ TEST(VoteLogReader, ReportsProgressUpToTheWholeText) {
   ASSERT_GE(calls.size(), 2u);
   for (size_t i = 1; i < calls.size(); ++i) EXPECT_LT(calls[i - 1].first, calls[i].first);
   EXPECT_EQ(calls.back(), std::make_pair(text.size(), text.size()));
+}
+
+// The exporters' timestamp shape has its own parser (the day is computed once per date); it must give
+// exactly what ParseTimestamp gives, across dates, a leap second and other shapes in between, and
+// leave the errors to ParseTimestamp.
+TEST(VoteLogReader, ExporterTimestampsAgreeWithParseTimestamp) {
+  const std::vector<std::string> times = {
+      "2024-11-18T17:00:00.713Z", "2024-11-18T23:59:59.999Z", "2024-11-19T00:00:00.000Z",
+      "2024-11-19T00:00:00.001Z", "2024-11-18T17:00:00.713Z", "2024-12-31T23:59:60.500Z",
+      "2024-11-19T12:34:56Z",     "2024-11-19T12:34:56.7Z",   "1732090503.5",
+      "2024-02-29T08:00:00.000Z", "1970-01-01T00:00:00.000Z", "2024-11-19T20:34:56.700+08:00",
+      "2024-11-19T12:34:56.700Z"};
+  std::string text = "time,choice,ip\n";
+  for (const std::string& t : times) text += t + ",A,10.0.0.1\n";
+  auto log = Read(text);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  ASSERT_EQ(log->size(), times.size());
+  for (size_t i = 0; i < times.size(); ++i) {
+    auto expected = ParseTimestamp(times[i]);
+    ASSERT_TRUE(expected.has_value()) << times[i];
+    EXPECT_EQ(log->time_ms[i], ToUnixMillis(*expected)) << times[i];
+  }
+}
+
+TEST(VoteLogReader, ExporterShapedBadTimestampsNameRowAndColumn) {
+  for (const std::string bad : {"2023-02-29T08:00:00.000Z", "2024-11-18T24:00:00.000Z", "2024-11-18T17:60:00.000Z",
+                                "2024-11-18T17:00:61.000Z", "2024-11-18T17:0x:00.000Z", "2024-13-18T17:00:00.000Z",
+                                "2024-11-18T17:00:00.71xZ", "2024-1a-18T17:00:00.000Z"}) {
+    // A good row with the same date first, so the cached day is in play.
+    const std::string text = "time,choice,ip\n" + bad.substr(0, 10) + "T01:00:00.000Z,A,10.0.0.1\n" + bad + ",A,10.0.0.1\n";
+    const std::string error = ErrorOf(text);
+    EXPECT_TRUE(error.starts_with("row 2, column 'time': bad time '" + bad + "'") ||
+                error.starts_with("row 1, column 'time': bad time")) << bad << ": " << error;
+    auto lenient = Read(text, true);
+    ASSERT_TRUE(lenient.has_value());
+    EXPECT_GE(lenient->skipped_rows, 1u) << bad;
+  }
+}
+
+TEST(Interner, AppendedNamesAreKeptButNotFoundAndReserveKeepsIds) {
+  Interner names;
+  names.Reserve(1000);
+  EXPECT_EQ(names.Intern("a"), 1u);
+  EXPECT_EQ(names.Append("10.0.0.1"), 2u);
+  EXPECT_EQ(names.Intern("b"), 3u);
+  for (int i = 0; i < 5000; ++i) {  // grows past the reservation, rehashing only the indexed names
+    EXPECT_EQ(names.Append("x" + std::to_string(i)), static_cast<uint32_t>(4 + 2 * i));
+    EXPECT_EQ(names.Intern("y" + std::to_string(i)), static_cast<uint32_t>(5 + 2 * i));
+  }
+  EXPECT_EQ(names.Intern("a"), 1u);
+  EXPECT_EQ(names.Intern("b"), 3u);
+  EXPECT_EQ(names.Intern("y17"), 5u + 2 * 17);
+  EXPECT_EQ(names.Name(2), "10.0.0.1");
+  EXPECT_EQ(names.Name(4 + 2 * 4999), "x4999");
+  EXPECT_EQ(names.size(), 4u + 2 * 5000);
+  names.ReleaseIndex();
+  EXPECT_THROW(names.Append("z"), std::logic_error);
+  EXPECT_THROW(names.Reserve(10), std::logic_error);
 }
 
 TEST(Interner, DroppedNamesStillGiveDenseIdsAndReleaseIndexForbidsMore) {
