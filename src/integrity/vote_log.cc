@@ -1,6 +1,10 @@
 #include "integrity/vote_log.h"
 
+#include <sys/mman.h>
+
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 namespace pantau::integrity {
@@ -40,10 +44,29 @@ uint64_t HashBytes(std::string_view s) {
 
 uint64_t SlotOf(uint64_t hash, uint32_t id) { return (hash & 0xffffffff00000000ull) | (uint64_t{id} + 1); }
 
+constexpr size_t kHugePage = size_t{2} << 20;
+constexpr size_t kHugeFrom = size_t{4} << 20;
+
 }  // namespace
 
+void* AllocateHuge(size_t bytes) {
+  if (bytes < kHugeFrom) return ::operator new(bytes);
+  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = std::aligned_alloc(kHugePage, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+  ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without it (or THP off) the table still works
+#endif
+  return p;
+}
+
+void FreeHuge(void* p, size_t bytes) {
+  if (bytes < kHugeFrom) ::operator delete(p);
+  else std::free(p);
+}
+
 void Interner::Rehash(size_t capacity) {
-  std::vector<uint64_t> old(capacity, 0);
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> old(capacity, 0);
   old.swap(slots_);
   const size_t mask = capacity - 1;
   // Only the indexed ids (those in the old table), not Append-ed ones.
@@ -103,7 +126,7 @@ uint32_t Interner::Intern(std::string_view s, uint64_t h) {
 
 void Interner::ReleaseIndex() {
   std::vector<uint64_t>().swap(hashes_);
-  std::vector<uint64_t>().swap(slots_);
+  decltype(slots_)().swap(slots_);
 }
 
 }  // namespace pantau::integrity

@@ -63,7 +63,7 @@ class IdTable {
     return key ^ (key >> 32);
   }
   void Grow() {
-    std::vector<Slot> old(slots_.empty() ? 64 : slots_.size() * 2);
+    std::vector<Slot, HugePageAllocator<Slot>> old(slots_.empty() ? 64 : slots_.size() * 2);
     old.swap(slots_);
     for (const Slot& e : old) {
       if (e.key == 0) continue;
@@ -73,7 +73,7 @@ class IdTable {
     }
   }
 
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   size_t size_ = 0;
 };
 
@@ -285,23 +285,35 @@ class Builder {
     return locus_of_prefix_text_.back();
   }
 
-  // The referrer's host without allocating when it is already lower case.
+  // The referrer's host without allocating when it is already lower case and has no user part (then
+  // it is ReferrerHost's answer); one pass over the bytes rather than a memchr per byte.
   std::string_view HostOf(std::string_view referrer) {
     std::string_view r = referrer;
-    if (const size_t scheme = r.find("://"); scheme != std::string_view::npos) r.remove_prefix(scheme + 3);
-    const size_t at = r.find('@');
-    const bool simple = at == std::string_view::npos &&
-                        std::none_of(r.begin(), r.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    for (size_t i = 0; i + 2 < r.size(); ++i)
+      if (r[i] == ':' && r[i + 1] == '/' && r[i + 2] == '/') {
+        r.remove_prefix(i + 3);
+        break;
+      }
+    size_t host_end = r.size();
+    bool simple = true;
+    for (size_t i = 0; i < r.size(); ++i) {
+      const char c = r[i];
+      simple &= c != '@' && !(c >= 'A' && c <= 'Z');
+      if (host_end == r.size() && (c == '/' || c == '?' || c == '#' || c == ':')) host_end = i;
+    }
     if (!simple) {
       host_scratch_ = ReferrerHost(referrer);
       return host_scratch_;
     }
-    return r.substr(0, r.find_first_of("/?#:"));
+    return r.substr(0, host_end);
   }
 
   std::optional<uint16_t> OptionId(std::string_view choice) {
-    for (size_t i = 0; i < log_.option_labels.size(); ++i)
-      if (log_.option_labels[i] == choice) return static_cast<uint16_t>(i);
+    for (size_t i = 0; i < log_.option_labels.size(); ++i) {
+      const std::string& label = log_.option_labels[i];  // labels often differ only at the end
+      if (label.size() == choice.size() && label.back() == choice.back() && label == choice)
+        return static_cast<uint16_t>(i);
+    }
     if (log_.option_labels.size() >= options_.max_options) return std::nullopt;
     log_.option_labels.emplace_back(choice);
     return static_cast<uint16_t>(log_.option_labels.size() - 1);

@@ -158,6 +158,21 @@ TEST(VoteLogReader, LenientSkipsAndCountsBadRows) {
   EXPECT_FALSE(Read("time,ip\n1,1.2.3.4\n", true).has_value());
 }
 
+// The reader's one-pass host extraction agrees with ReferrerHost on every shape.
+TEST(VoteLogReader, ReferrerHostsInTheLogMatchReferrerHost) {
+  const std::vector<std::string> referrers = {
+      "https://l.facebook.com/", "https://L.Facebook.com/x?y=1", "wa.me", "http://t.co", "https://a.b:8443/p",
+      "https://user@example.com/p", "x.com/p@q", "android-app://com.google.android.gm/", "a.com?x@y/z", "://",
+      "https://", "a#b", "HOST", "h:/x", "ftp://h.example/x://y", "mailto:a@b.c"};
+  std::string text = "time,choice,ip,referrer\n";
+  for (const std::string& r : referrers) text += "1732090503,A,10.0.0.1," + r + "\n";
+  auto log = Read(text);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  ASSERT_EQ(log->size(), referrers.size());
+  for (size_t i = 0; i < referrers.size(); ++i)
+    EXPECT_EQ(log->referrers.Name(log->referrer[i]), ReferrerHost(referrers[i])) << referrers[i];
+}
+
 TEST(VoteLogReader, ReferrerHost) {
   EXPECT_EQ(ReferrerHost("https://user@Example.COM:8443/path?q#f"), "example.com");
   EXPECT_EQ(ReferrerHost("l.wa.me"), "l.wa.me");
