@@ -246,7 +246,7 @@ class Builder {
         st.address = v4_addresses_.FindOrInsert(V4Key(st.v4), [&] { return log_.addresses.Append(st.ip_text); });
         if (st.address >= locus_of_address_.size()) {
           locus_of_address_.resize(st.address + 1, kNoLocus);
-          locus_of_address_[st.address] = LocusId(netintel::LocusOf(netintel::IpAddress::FromV4(st.v4)));
+          locus_of_address_[st.address] = LocusIdV4(st.v4);
         }
         st.locus = locus_of_address_[st.address];
       }
@@ -265,16 +265,24 @@ class Builder {
 
   // A /24 is keyed by its top 24 bits; a /48 by its top 48 bits with the top key bit set. Other
   // prefix lengths (from ip_prefix columns) go through their text.
+  // The same for the /24 of a plain IPv4 address, without building its prefix unless it is new.
+  static_assert(netintel::IpPrefix::kV4LocusLength == 24, "LocusIdV4 keys loci by the top 24 bits");
+  uint32_t LocusIdV4(uint32_t bits) {
+    return locus_ids_.FindOrInsert(uint64_t{bits >> 8} + 1,
+                                   [&] { return NewLocus(netintel::LocusOf(netintel::IpAddress::FromV4(bits))); });
+  }
+  uint32_t NewLocus(const netintel::IpPrefix& prefix) {
+    const netintel::LookupResult r = intel_.Lookup(prefix.network());
+    log_.loci.push_back(LocusInfo{prefix.ToString(), r.asn, std::string(r.org), r.network_class});
+    return static_cast<uint32_t>(log_.loci.size() - 1);
+  }
+
   uint32_t LocusId(const netintel::IpPrefix& prefix) {
     uint64_t key = 0;
     if (prefix.is_v4() && prefix.length() == 24) key = prefix.network().v4_bits() >> 8;
     else if (!prefix.is_v4() && prefix.length() == 48) key = (1ull << 63) | (prefix.network().v6_high() >> 16);
     else key = (1ull << 62) | other_prefixes_.Intern(prefix.ToString());
-    return locus_ids_.FindOrInsert(key + 1, [&] {
-      const netintel::LookupResult r = intel_.Lookup(prefix.network());
-      log_.loci.push_back(LocusInfo{prefix.ToString(), r.asn, std::string(r.org), r.network_class});
-      return static_cast<uint32_t>(log_.loci.size() - 1);
-    });
+    return locus_ids_.FindOrInsert(key + 1, [&] { return NewLocus(prefix); });
   }
 
   Result<uint32_t> PrefixFromCache(std::string_view text) {
