@@ -42,6 +42,15 @@ uint64_t HashBytes(std::string_view s) {
   return Mix(a ^ tail ^ Mix(b ^ (c << 1) ^ (d >> 1) ^ Mix(c + d)));
 }
 
+// a == b; short strings (tokens, hosts) compared inline rather than through a memcmp call.
+bool SameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return std::memcmp(a.data(), b.data(), a.size()) == 0;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 uint64_t SlotOf(uint64_t hash, uint32_t id) { return (hash & 0xffffffff00000000ull) | (uint64_t{id} + 1); }
 
 constexpr size_t kHugePage = size_t{2} << 20;
@@ -108,7 +117,7 @@ uint32_t Interner::Intern(std::string_view s, uint64_t h) {
   while (const uint64_t entry = slots_[slot]) {
     if ((entry ^ h) >> 32 == 0) {
       const auto id = static_cast<uint32_t>(entry) - 1;
-      if (hashes_[id] == h && (names_ == Names::kDrop || Name(id) == s)) return id;
+      if (hashes_[id] == h && (names_ == Names::kDrop || SameBytes(Name(id), s))) return id;
     }
     slot = (slot + 1) & mask;
   }

@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/csv.h"
 #include "core/time.h"
@@ -119,10 +124,11 @@ class TimeCache {
     if (h > 23 || mi > 59 || se > 60) return false;
     // A leap second reads as :59 (as ParseRfc3339 does).
     const int64_t of_day = ((int64_t{h} * 60 + mi) * 60 + std::min(se, 59u)) * 1000 + d(20) * 100 + d(21) * 10 + d(22);
-    if (text.substr(0, 10) != std::string_view(date_, 10)) {
+    if (!SameDate(text.data())) {
       auto full = ParseTimestamp(text);
       if (!full) return false;
-      std::copy_n(text.data(), 10, date_);
+      std::memcpy(&date_head_, text.data(), 8);
+      std::memcpy(&date_tail_, text.data() + 8, 2);
       day_ms_ = ToUnixMillis(*full) - of_day;
     }
     ms = day_ms_ + of_day;
@@ -130,9 +136,33 @@ class TimeCache {
   }
 
  private:
-  char date_[10] = {};  // never matches a date until the first one is cached
+  // The first 10 bytes at `p` are the cached date (two loads, not a memcmp call).
+  bool SameDate(const char* p) const {
+    uint64_t a;
+    uint16_t b;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 2);
+    return a == date_head_ && b == date_tail_;
+  }
+  uint64_t date_head_ = 0;  // all zero bytes: never a date's
+  uint16_t date_tail_ = 0;
   int64_t day_ms_ = 0;
 };
+
+// Occurrences of `c` in `s`, sixteen bytes at a time where SSE2 is available.
+size_t CountByte(std::string_view s, char c) {
+  size_t n = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i wanted = _mm_set1_epi8(c);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, wanted)));
+    for (unsigned m = hits; m != 0; m &= m - 1) ++n;  // a line is longer than 16 bytes: one or no bit
+  }
+#endif
+  for (; i < s.size(); ++i) n += s[i] == c;
+  return n;
+}
 
 // Rows per byte in the first megabyte after the header: a slight over-estimate of the row count
 // lets the columns be reserved once instead of growing by doubling (which would briefly hold them
@@ -140,7 +170,7 @@ class TimeCache {
 size_t EstimateRows(std::string_view text) {
   const std::string_view sample = text.substr(0, 1 << 20);
   if (sample.empty()) return 0;
-  const auto lines = static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n'));
+  const size_t lines = CountByte(sample, '\n');
   return static_cast<size_t>(static_cast<double>(text.size()) * static_cast<double>(lines + 1) /
                              static_cast<double>(sample.size()) * 1.05) + 16;
 }
@@ -319,7 +349,8 @@ class Builder {
   std::optional<uint16_t> OptionId(std::string_view choice) {
     for (size_t i = 0; i < log_.option_labels.size(); ++i) {
       const std::string& label = log_.option_labels[i];  // labels often differ only at the end
-      if (label.size() == choice.size() && label.back() == choice.back() && label == choice)
+      if (label.size() == choice.size() && label.back() == choice.back() &&
+          std::equal(label.begin(), label.end(), choice.begin()))
         return static_cast<uint16_t>(i);
     }
     if (log_.option_labels.size() >= options_.max_options) return std::nullopt;
@@ -355,7 +386,10 @@ class Builder {
   Interner prefix_texts_{false};
   std::vector<uint32_t> locus_of_prefix_text_;
   std::string host_scratch_;
-  Interner raw_uas_{true};
+  // Raw UA strings by hash only (no 120-byte compare per row): two strings would share a family only
+  // if their 64-bit hashes collided, which gains a crafted UA nothing it could not get by sending
+  // the other string itself.
+  Interner raw_uas_{true, Interner::Names::kDrop};
   std::vector<uint32_t> raw_to_family_;
 };
 

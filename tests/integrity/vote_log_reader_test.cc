@@ -306,6 +306,21 @@ TEST(Interner, AppendedNamesAreKeptButNotFoundAndReserveKeepsIds) {
   EXPECT_THROW(names.Reserve(10), std::logic_error);
 }
 
+TEST(Interner, TellsApartEqualLengthStringsDifferingAnywhere) {
+  Interner names(false);
+  std::vector<uint32_t> ids;
+  for (size_t length = 1; length <= 40; ++length)
+    for (size_t at = 0; at < length; ++at) {
+      std::string a(length, 'a'), b = a;
+      b[at] = 'b';
+      const uint32_t ia = names.Intern(a), ib = names.Intern(b);
+      EXPECT_NE(ia, ib) << length << " " << at;
+      EXPECT_EQ(names.Intern(a), ia);
+      EXPECT_EQ(names.Intern(b), ib);
+      EXPECT_EQ(names.Name(ib), b);
+    }
+}
+
 TEST(Interner, DroppedNamesStillGiveDenseIdsAndReleaseIndexForbidsMore) {
   Interner named;
   EXPECT_EQ(named.Intern(""), 0u);
