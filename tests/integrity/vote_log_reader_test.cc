@@ -321,6 +321,26 @@ TEST(Interner, TellsApartEqualLengthStringsDifferingAnywhere) {
     }
 }
 
+TEST(Interner, BigTablesComeFromTheHugePageAllocator) {
+  {
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> big(size_t{3} << 20, 7);  // 24 MB: mapped, 2 MB-aligned
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(big.data()) % (size_t{2} << 20), 0u);
+    big.back() = 9;
+    big.push_back(11);  // grows: a second mapping, the first unmapped
+    EXPECT_EQ(big[0], 7u);
+    EXPECT_EQ(big[(size_t{3} << 20) - 1], 9u);
+    EXPECT_EQ(big.back(), 11u);
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> small(100, 1);  // from operator new
+    EXPECT_EQ(small[99], 1u);
+  }
+  Interner devices(true, Interner::Names::kDrop);
+  devices.Reserve(600000);  // a 16 MB table
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(devices.Intern("d" + std::to_string(i)), static_cast<uint32_t>(1 + i));
+  EXPECT_EQ(devices.Intern("d7"), 8u);
+  devices.ReleaseIndex();
+  EXPECT_EQ(devices.size(), 1001u);
+}
+
 TEST(Interner, DroppedNamesStillGiveDenseIdsAndReleaseIndexForbidsMore) {
   Interner named;
   EXPECT_EQ(named.Intern(""), 0u);
