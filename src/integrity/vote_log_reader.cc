@@ -227,8 +227,9 @@ class Builder {
       st.has_device = true;
       log_.devices.Prefetch(st.device_hash);
     }
-    st.token = at_[kToken] >= 0 ? log_.tokens.Intern(f[at_[kToken]]) : 0;
-    st.referrer = at_[kReferrer] >= 0 ? log_.referrers.Intern(HostOf(f[at_[kReferrer]])) : 0;
+    // An empty field is id 0 (the interners reserve it for ""), without hashing it.
+    st.token = at_[kToken] >= 0 && !f[at_[kToken]].empty() ? log_.tokens.Intern(f[at_[kToken]]) : 0;
+    st.referrer = at_[kReferrer] >= 0 && !f[at_[kReferrer]].empty() ? log_.referrers.Intern(HostOf(f[at_[kReferrer]])) : 0;
     staged_[staged_count_++] = st;
     if (staged_count_ == staged_.size()) Commit();
     return std::nullopt;
