@@ -55,10 +55,10 @@ size_t FindQuoteCountingNewlines(std::string_view text, size_t pos, size_t& line
     const auto newlines = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, lf)));
     if (quotes != 0) {
       const unsigned before = (quotes & -quotes) - 1;  // bits below the first quote
-      lines += static_cast<size_t>(__builtin_popcount(newlines & before));
+      if ((newlines & before) != 0) lines += static_cast<size_t>(__builtin_popcount(newlines & before));
       return pos + static_cast<size_t>(__builtin_ctz(quotes));
     }
-    lines += static_cast<size_t>(__builtin_popcount(newlines));
+    if (newlines != 0) lines += static_cast<size_t>(__builtin_popcount(newlines));  // rare: no popcnt call
   }
 #endif
   for (; pos < text.size() && text[pos] != '"'; ++pos) lines += text[pos] == '\n';

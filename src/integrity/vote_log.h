@@ -15,6 +15,21 @@
 
 namespace pantau::integrity {
 
+// A std::allocator for big randomly probed tables: an allocation of 4 MB or more is aligned to 2 MB and
+// marked MADV_HUGEPAGE, so probes into a table of a million entries do not each miss the TLB as well
+// as the cache. Smaller ones come from operator new.
+void* AllocateHuge(size_t bytes);
+void FreeHuge(void* p, size_t bytes);
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT(google-explicit-constructor)
+  T* allocate(size_t n) { return static_cast<T*>(AllocateHuge(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) { FreeHuge(p, n * sizeof(T)); }
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) { return true; }
+};
 // Maps strings to dense ids in first-seen order. With `reserve_empty`, id 0 is the empty string, so
 // "absent" and "" are the same id. Strings live in one arena and the table is open-addressed, so
 // interning a million device ids costs a few allocations, not millions. With Names::kDrop only a
@@ -32,6 +47,12 @@ class Interner {
   // The same with the string's Hash computed beforehand; Prefetch(hash) a little earlier lets the
   // table's cache miss overlap with other work.
   uint32_t Intern(std::string_view s, uint64_t hash);
+  // Adds `s` under a new id without indexing it: for a string the caller knows differs from every
+  // string interned before or after (Intern will never return this id). Skips the hash and the
+  // table probe, e.g. for addresses the reader has already deduplicated by their bits.
+  uint32_t Append(std::string_view s);
+  // Sizes the table for `strings` entries so that it does not grow (and rehash) while filling.
+  void Reserve(size_t strings);
   static uint64_t Hash(std::string_view s);
   void Prefetch(uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(slots_.data() + (hash & (slots_.size() - 1)));
@@ -46,16 +67,17 @@ class Interner {
   void ReleaseIndex();
 
  private:
-  void Grow();
+  void Rehash(size_t capacity);
 
   Names names_;
   size_t size_ = 0;
+  size_t indexed_ = 0;                // ids in slots_ (all but the Append-ed ones)
   std::string bytes_;                 // all names, back to back (kKeep)
   std::vector<uint64_t> offsets_{0};  // name i is bytes_[offsets_[i], offsets_[i + 1]) (kKeep)
-  std::vector<uint64_t> hashes_;      // per id
+  std::vector<uint64_t> hashes_;      // per id (0 for an Append-ed id, which is not in slots_)
   // (top 32 bits of the hash) << 32 | (id + 1), or 0 when empty; size is a power of two. The hash
   // bits in the slot settle most probes without touching hashes_ or the names.
-  std::vector<uint64_t> slots_;
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> slots_;
 };
 
 // What the reader learned about one network locus (a /24 or /48): its ASN and network class.

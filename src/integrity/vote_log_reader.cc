@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/csv.h"
 #include "core/time.h"
@@ -63,7 +68,7 @@ class IdTable {
     return key ^ (key >> 32);
   }
   void Grow() {
-    std::vector<Slot> old(slots_.empty() ? 64 : slots_.size() * 2);
+    std::vector<Slot, HugePageAllocator<Slot>> old(slots_.empty() ? 64 : slots_.size() * 2);
     old.swap(slots_);
     for (const Slot& e : old) {
       if (e.key == 0) continue;
@@ -73,7 +78,7 @@ class IdTable {
     }
   }
 
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   size_t size_ = 0;
 };
 
@@ -101,13 +106,71 @@ bool ParsePlainIpv4(std::string_view text, uint32_t& bits) {
   return true;
 }
 
+// The exact shape the exporters write, "2024-11-18T17:00:00.713Z" (FormatRfc3339), parsed without
+// the general parser: the date part repeats for thousands of rows, so its day is computed once (by
+// ParseTimestamp, which also validates it) and reused while the next rows have the same date.
+class TimeCache {
+ public:
+  // Unix milliseconds of `text` when it has that shape and a valid time of day; false means "use
+  // ParseTimestamp" (another shape, or an error it will describe).
+  bool Parse(std::string_view text, int64_t& ms) {
+    if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+        text[16] != ':' || text[19] != '.' || text[23] != 'Z')
+      return false;
+    const auto d = [&](size_t i) { return static_cast<unsigned>(text[i] - '0'); };
+    for (size_t i : {11, 12, 14, 15, 17, 18, 20, 21, 22})
+      if (d(i) > 9) return false;
+    const unsigned h = d(11) * 10 + d(12), mi = d(14) * 10 + d(15), se = d(17) * 10 + d(18);
+    if (h > 23 || mi > 59 || se > 60) return false;
+    // A leap second reads as :59 (as ParseRfc3339 does).
+    const int64_t of_day = ((int64_t{h} * 60 + mi) * 60 + std::min(se, 59u)) * 1000 + d(20) * 100 + d(21) * 10 + d(22);
+    if (!SameDate(text.data())) {
+      auto full = ParseTimestamp(text);
+      if (!full) return false;
+      std::memcpy(&date_head_, text.data(), 8);
+      std::memcpy(&date_tail_, text.data() + 8, 2);
+      day_ms_ = ToUnixMillis(*full) - of_day;
+    }
+    ms = day_ms_ + of_day;
+    return true;
+  }
+
+ private:
+  // The first 10 bytes at `p` are the cached date (two loads, not a memcmp call).
+  bool SameDate(const char* p) const {
+    uint64_t a;
+    uint16_t b;
+    std::memcpy(&a, p, 8);
+    std::memcpy(&b, p + 8, 2);
+    return a == date_head_ && b == date_tail_;
+  }
+  uint64_t date_head_ = 0;  // all zero bytes: never a date's
+  uint16_t date_tail_ = 0;
+  int64_t day_ms_ = 0;
+};
+
+// Occurrences of `c` in `s`, sixteen bytes at a time where SSE2 is available.
+size_t CountByte(std::string_view s, char c) {
+  size_t n = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128i wanted = _mm_set1_epi8(c);
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, wanted)));
+    for (unsigned m = hits; m != 0; m &= m - 1) ++n;  // a line is longer than 16 bytes: one or no bit
+  }
+#endif
+  for (; i < s.size(); ++i) n += s[i] == c;
+  return n;
+}
+
 // Rows per byte in the first megabyte after the header: a slight over-estimate of the row count
 // lets the columns be reserved once instead of growing by doubling (which would briefly hold them
 // twice).
 size_t EstimateRows(std::string_view text) {
   const std::string_view sample = text.substr(0, 1 << 20);
   if (sample.empty()) return 0;
-  const auto lines = static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n'));
+  const size_t lines = CountByte(sample, '\n');
   return static_cast<size_t>(static_cast<double>(text.size()) * static_cast<double>(lines + 1) /
                              static_cast<double>(sample.size()) * 1.05) + 16;
 }
@@ -127,15 +190,18 @@ class Builder {
       return RowError{-1, fmt::format("has {} fields, the header has {}", f.size(), header_fields_)};
     Staged st;
     st.row = row;
-    auto time = ParseTimestamp(f[at_[kTime]]);
-    if (!time) return RowError{kTime, time.error().message};
-    st.time_ms = ToUnixMillis(*time);
+    if (!times_.Parse(f[at_[kTime]], st.time_ms)) {
+      auto time = ParseTimestamp(f[at_[kTime]]);
+      if (!time) return RowError{kTime, time.error().message};
+      st.time_ms = ToUnixMillis(*time);
+    }
     const std::string_view choice = f[at_[kChoice]];
     if (choice.empty()) return RowError{kChoice, "empty choice"};
     if (at_[kIp] >= 0) {
       const std::string_view ip_text = f[at_[kIp]];
       st.plain_v4 = ParsePlainIpv4(ip_text, st.v4);
       if (st.plain_v4) {
+        st.ip_text = ip_text;
         v4_addresses_.Prefetch(V4Key(st.v4));
       } else {
         auto ip = netintel::IpAddress::Parse(ip_text);
@@ -161,8 +227,9 @@ class Builder {
       st.has_device = true;
       log_.devices.Prefetch(st.device_hash);
     }
-    st.token = at_[kToken] >= 0 ? log_.tokens.Intern(f[at_[kToken]]) : 0;
-    st.referrer = at_[kReferrer] >= 0 ? log_.referrers.Intern(HostOf(f[at_[kReferrer]])) : 0;
+    // An empty field is id 0 (the interners reserve it for ""), without hashing it.
+    st.token = at_[kToken] >= 0 && !f[at_[kToken]].empty() ? log_.tokens.Intern(f[at_[kToken]]) : 0;
+    st.referrer = at_[kReferrer] >= 0 && !f[at_[kReferrer]].empty() ? log_.referrers.Intern(HostOf(f[at_[kReferrer]])) : 0;
     staged_[staged_count_++] = st;
     if (staged_count_ == staged_.size()) Commit();
     return std::nullopt;
@@ -181,6 +248,7 @@ class Builder {
                          &log_.source_row})
       column->reserve(rows);
     log_.time_ms.reserve(rows);
+    if (at_[kDevice] >= 0) log_.devices.Reserve(rows);
     log_.option.reserve(rows);
   }
   VoteLog& log() { return log_; }
@@ -194,6 +262,7 @@ class Builder {
     bool plain_v4 = false;  // address and locus still to look up from v4
     bool has_device = false;
     uint32_t v4 = 0;
+    std::string_view ip_text;  // when plain_v4: a view into the input (a plain quad needs no unescaping)
     uint64_t device_hash = 0;
   };
 
@@ -202,14 +271,13 @@ class Builder {
     for (size_t i = 0; i < staged_count_; ++i) {
       Staged& st = staged_[i];
       if (st.plain_v4) {
-        // Keyed by the address bits; a plain dotted quad is its own canonical text.
-        st.address = v4_addresses_.FindOrInsert(V4Key(st.v4), [&] {
-          const netintel::IpAddress ip = netintel::IpAddress::FromV4(st.v4);
-          return log_.addresses.Intern(ip.ToString());
-        });
+        // Keyed by the address bits; a plain dotted quad is its own canonical text, and no other
+        // address text (IPv6, ip_hash) can equal one, so the text is appended without the interner's
+        // own index.
+        st.address = v4_addresses_.FindOrInsert(V4Key(st.v4), [&] { return log_.addresses.Append(st.ip_text); });
         if (st.address >= locus_of_address_.size()) {
           locus_of_address_.resize(st.address + 1, kNoLocus);
-          locus_of_address_[st.address] = LocusId(netintel::LocusOf(netintel::IpAddress::FromV4(st.v4)));
+          locus_of_address_[st.address] = LocusIdV4(st.v4);
         }
         st.locus = locus_of_address_[st.address];
       }
@@ -228,16 +296,24 @@ class Builder {
 
   // A /24 is keyed by its top 24 bits; a /48 by its top 48 bits with the top key bit set. Other
   // prefix lengths (from ip_prefix columns) go through their text.
+  // The same for the /24 of a plain IPv4 address, without building its prefix unless it is new.
+  static_assert(netintel::IpPrefix::kV4LocusLength == 24, "LocusIdV4 keys loci by the top 24 bits");
+  uint32_t LocusIdV4(uint32_t bits) {
+    return locus_ids_.FindOrInsert(uint64_t{bits >> 8} + 1,
+                                   [&] { return NewLocus(netintel::LocusOf(netintel::IpAddress::FromV4(bits))); });
+  }
+  uint32_t NewLocus(const netintel::IpPrefix& prefix) {
+    const netintel::LookupResult r = intel_.Lookup(prefix.network());
+    log_.loci.push_back(LocusInfo{prefix.ToString(), r.asn, std::string(r.org), r.network_class});
+    return static_cast<uint32_t>(log_.loci.size() - 1);
+  }
+
   uint32_t LocusId(const netintel::IpPrefix& prefix) {
     uint64_t key = 0;
     if (prefix.is_v4() && prefix.length() == 24) key = prefix.network().v4_bits() >> 8;
     else if (!prefix.is_v4() && prefix.length() == 48) key = (1ull << 63) | (prefix.network().v6_high() >> 16);
     else key = (1ull << 62) | other_prefixes_.Intern(prefix.ToString());
-    return locus_ids_.FindOrInsert(key + 1, [&] {
-      const netintel::LookupResult r = intel_.Lookup(prefix.network());
-      log_.loci.push_back(LocusInfo{prefix.ToString(), r.asn, std::string(r.org), r.network_class});
-      return static_cast<uint32_t>(log_.loci.size() - 1);
-    });
+    return locus_ids_.FindOrInsert(key + 1, [&] { return NewLocus(prefix); });
   }
 
   Result<uint32_t> PrefixFromCache(std::string_view text) {
@@ -248,23 +324,36 @@ class Builder {
     return locus_of_prefix_text_.back();
   }
 
-  // The referrer's host without allocating when it is already lower case.
+  // The referrer's host without allocating when it is already lower case and has no user part (then
+  // it is ReferrerHost's answer); one pass over the bytes rather than a memchr per byte.
   std::string_view HostOf(std::string_view referrer) {
     std::string_view r = referrer;
-    if (const size_t scheme = r.find("://"); scheme != std::string_view::npos) r.remove_prefix(scheme + 3);
-    const size_t at = r.find('@');
-    const bool simple = at == std::string_view::npos &&
-                        std::none_of(r.begin(), r.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    for (size_t i = 0; i + 2 < r.size(); ++i)
+      if (r[i] == ':' && r[i + 1] == '/' && r[i + 2] == '/') {
+        r.remove_prefix(i + 3);
+        break;
+      }
+    size_t host_end = r.size();
+    bool simple = true;
+    for (size_t i = 0; i < r.size(); ++i) {
+      const char c = r[i];
+      simple &= c != '@' && !(c >= 'A' && c <= 'Z');
+      if (host_end == r.size() && (c == '/' || c == '?' || c == '#' || c == ':')) host_end = i;
+    }
     if (!simple) {
       host_scratch_ = ReferrerHost(referrer);
       return host_scratch_;
     }
-    return r.substr(0, r.find_first_of("/?#:"));
+    return r.substr(0, host_end);
   }
 
   std::optional<uint16_t> OptionId(std::string_view choice) {
-    for (size_t i = 0; i < log_.option_labels.size(); ++i)
-      if (log_.option_labels[i] == choice) return static_cast<uint16_t>(i);
+    for (size_t i = 0; i < log_.option_labels.size(); ++i) {
+      const std::string& label = log_.option_labels[i];  // labels often differ only at the end
+      if (label.size() == choice.size() && label.back() == choice.back() &&
+          std::equal(label.begin(), label.end(), choice.begin()))
+        return static_cast<uint16_t>(i);
+    }
     if (log_.option_labels.size() >= options_.max_options) return std::nullopt;
     log_.option_labels.emplace_back(choice);
     return static_cast<uint16_t>(log_.option_labels.size() - 1);
@@ -290,6 +379,7 @@ class Builder {
   size_t staged_count_ = 0;
   static constexpr uint32_t kNoLocus = UINT32_MAX;
   static uint64_t V4Key(uint32_t bits) { return uint64_t{bits} | (1ull << 32); }  // never 0
+  TimeCache times_;
   IdTable locus_ids_;                       // locus key + 1 -> index into log_.loci
   IdTable v4_addresses_;                    // IPv4 bits | 2^32 -> address id
   std::vector<uint32_t> locus_of_address_;  // per address id (ip column)
@@ -297,7 +387,10 @@ class Builder {
   Interner prefix_texts_{false};
   std::vector<uint32_t> locus_of_prefix_text_;
   std::string host_scratch_;
-  Interner raw_uas_{true};
+  // Raw UA strings by hash only (no 120-byte compare per row): two strings would share a family only
+  // if their 64-bit hashes collided, which gains a crafted UA nothing it could not get by sending
+  // the other string itself.
+  Interner raw_uas_{true, Interner::Names::kDrop};
   std::vector<uint32_t> raw_to_family_;
 };
 

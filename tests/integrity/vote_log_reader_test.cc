@@ -1,5 +1,7 @@
 #include "integrity/vote_log_reader.h"
 
+#include "core/time.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -156,6 +158,21 @@ TEST(VoteLogReader, LenientSkipsAndCountsBadRows) {
   EXPECT_FALSE(Read("time,ip\n1,1.2.3.4\n", true).has_value());
 }
 
+// The reader's one-pass host extraction agrees with ReferrerHost on every shape.
+TEST(VoteLogReader, ReferrerHostsInTheLogMatchReferrerHost) {
+  const std::vector<std::string> referrers = {
+      "https://l.facebook.com/", "https://L.Facebook.com/x?y=1", "wa.me", "http://t.co", "https://a.b:8443/p",
+      "https://user@example.com/p", "x.com/p@q", "android-app://com.google.android.gm/", "a.com?x@y/z", "://",
+      "https://", "a#b", "HOST", "h:/x", "ftp://h.example/x://y", "mailto:a@b.c"};
+  std::string text = "time,choice,ip,referrer\n";
+  for (const std::string& r : referrers) text += "1732090503,A,10.0.0.1," + r + "\n";
+  auto log = Read(text);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  ASSERT_EQ(log->size(), referrers.size());
+  for (size_t i = 0; i < referrers.size(); ++i)
+    EXPECT_EQ(log->referrers.Name(log->referrer[i]), ReferrerHost(referrers[i])) << referrers[i];
+}
+
 TEST(VoteLogReader, ReferrerHost) {
   EXPECT_EQ(ReferrerHost("https://user@Example.COM:8443/path?q#f"), "example.com");
   EXPECT_EQ(ReferrerHost("l.wa.me"), "l.wa.me");
@@ -229,6 +246,99 @@ TEST(VoteLogReader, ReportsProgressUpToTheWholeText) {
   ASSERT_GE(calls.size(), 2u);
   for (size_t i = 1; i < calls.size(); ++i) EXPECT_LT(calls[i - 1].first, calls[i].first);
   EXPECT_EQ(calls.back(), std::make_pair(text.size(), text.size()));
+}
+
+// The exporters' timestamp shape has its own parser (the day is computed once per date); it must give
+// exactly what ParseTimestamp gives, across dates, a leap second and other shapes in between, and
+// leave the errors to ParseTimestamp.
+TEST(VoteLogReader, ExporterTimestampsAgreeWithParseTimestamp) {
+  const std::vector<std::string> times = {
+      "2024-11-18T17:00:00.713Z", "2024-11-18T23:59:59.999Z", "2024-11-19T00:00:00.000Z",
+      "2024-11-19T00:00:00.001Z", "2024-11-18T17:00:00.713Z", "2024-12-31T23:59:60.500Z",
+      "2024-11-19T12:34:56Z",     "2024-11-19T12:34:56.7Z",   "1732090503.5",
+      "2024-02-29T08:00:00.000Z", "1970-01-01T00:00:00.000Z", "2024-11-19T20:34:56.700+08:00",
+      "2024-11-19T12:34:56.700Z"};
+  std::string text = "time,choice,ip\n";
+  for (const std::string& t : times) text += t + ",A,10.0.0.1\n";
+  auto log = Read(text);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  ASSERT_EQ(log->size(), times.size());
+  for (size_t i = 0; i < times.size(); ++i) {
+    auto expected = ParseTimestamp(times[i]);
+    ASSERT_TRUE(expected.has_value()) << times[i];
+    EXPECT_EQ(log->time_ms[i], ToUnixMillis(*expected)) << times[i];
+  }
+}
+
+TEST(VoteLogReader, ExporterShapedBadTimestampsNameRowAndColumn) {
+  for (const std::string bad : {"2023-02-29T08:00:00.000Z", "2024-11-18T24:00:00.000Z", "2024-11-18T17:60:00.000Z",
+                                "2024-11-18T17:00:61.000Z", "2024-11-18T17:0x:00.000Z", "2024-13-18T17:00:00.000Z",
+                                "2024-11-18T17:00:00.71xZ", "2024-1a-18T17:00:00.000Z"}) {
+    // A good row with the same date first, so the cached day is in play.
+    const std::string text = "time,choice,ip\n" + bad.substr(0, 10) + "T01:00:00.000Z,A,10.0.0.1\n" + bad + ",A,10.0.0.1\n";
+    const std::string error = ErrorOf(text);
+    EXPECT_TRUE(error.starts_with("row 2, column 'time': bad time '" + bad + "'") ||
+                error.starts_with("row 1, column 'time': bad time")) << bad << ": " << error;
+    auto lenient = Read(text, true);
+    ASSERT_TRUE(lenient.has_value());
+    EXPECT_GE(lenient->skipped_rows, 1u) << bad;
+  }
+}
+
+TEST(Interner, AppendedNamesAreKeptButNotFoundAndReserveKeepsIds) {
+  Interner names;
+  names.Reserve(1000);
+  EXPECT_EQ(names.Intern("a"), 1u);
+  EXPECT_EQ(names.Append("10.0.0.1"), 2u);
+  EXPECT_EQ(names.Intern("b"), 3u);
+  for (int i = 0; i < 5000; ++i) {  // grows past the reservation, rehashing only the indexed names
+    EXPECT_EQ(names.Append("x" + std::to_string(i)), static_cast<uint32_t>(4 + 2 * i));
+    EXPECT_EQ(names.Intern("y" + std::to_string(i)), static_cast<uint32_t>(5 + 2 * i));
+  }
+  EXPECT_EQ(names.Intern("a"), 1u);
+  EXPECT_EQ(names.Intern("b"), 3u);
+  EXPECT_EQ(names.Intern("y17"), 5u + 2 * 17);
+  EXPECT_EQ(names.Name(2), "10.0.0.1");
+  EXPECT_EQ(names.Name(4 + 2 * 4999), "x4999");
+  EXPECT_EQ(names.size(), 4u + 2 * 5000);
+  names.ReleaseIndex();
+  EXPECT_THROW(names.Append("z"), std::logic_error);
+  EXPECT_THROW(names.Reserve(10), std::logic_error);
+}
+
+TEST(Interner, TellsApartEqualLengthStringsDifferingAnywhere) {
+  Interner names(false);
+  std::vector<uint32_t> ids;
+  for (size_t length = 1; length <= 40; ++length)
+    for (size_t at = 0; at < length; ++at) {
+      std::string a(length, 'a'), b = a;
+      b[at] = 'b';
+      const uint32_t ia = names.Intern(a), ib = names.Intern(b);
+      EXPECT_NE(ia, ib) << length << " " << at;
+      EXPECT_EQ(names.Intern(a), ia);
+      EXPECT_EQ(names.Intern(b), ib);
+      EXPECT_EQ(names.Name(ib), b);
+    }
+}
+
+TEST(Interner, BigTablesComeFromTheHugePageAllocator) {
+  {
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> big(size_t{3} << 20, 7);  // 24 MB: mapped, 2 MB-aligned
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(big.data()) % (size_t{2} << 20), 0u);
+    big.back() = 9;
+    big.push_back(11);  // grows: a second mapping, the first unmapped
+    EXPECT_EQ(big[0], 7u);
+    EXPECT_EQ(big[(size_t{3} << 20) - 1], 9u);
+    EXPECT_EQ(big.back(), 11u);
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> small(100, 1);  // from operator new
+    EXPECT_EQ(small[99], 1u);
+  }
+  Interner devices(true, Interner::Names::kDrop);
+  devices.Reserve(600000);  // a 16 MB table
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(devices.Intern("d" + std::to_string(i)), static_cast<uint32_t>(1 + i));
+  EXPECT_EQ(devices.Intern("d7"), 8u);
+  devices.ReleaseIndex();
+  EXPECT_EQ(devices.size(), 1001u);
 }
 
 TEST(Interner, DroppedNamesStillGiveDenseIdsAndReleaseIndexForbidsMore) {
