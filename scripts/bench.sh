@@ -4,7 +4,9 @@
 #       Vote ingestion: wrk POSTs votes (bench/load/vote.lua, a fresh device cookie per request) to
 #       `pantau serve --rate-limit 0` and, as a baseline, to nginx answering 204 (bench/load/nginx.conf).
 #       Prints req/s, p50, p99 and non-2xx per target and connection count, the pantau/nginx ratio
-#       against the targets, then checks that the poll's total equals the 201s wrk received.
+#       against the targets, the disk's fdatasync latency at that moment (BM_Fdatasync of
+#       build/bench/ledger/ledger_bench) with the closed-loop ceiling it implies, then checks that the
+#       poll's total equals the 201s wrk received.
 #   scripts/bench.sh micro [--filter REGEX] [-- extra benchmark flags]
 #       Runs every Google Benchmark program under build/bench/.
 # Both run scripts/deps.sh and scripts/build.sh first unless --no-build is given; PANTAU_BIN overrides
@@ -15,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 mode="${1:-}"
@@ -226,6 +228,21 @@ for c in $connections; do
     printf '%-6s %14s× %14s %12s %10s\n' "$c" "$ratio" - - -
   fi
 done
+
+# The disk's sync latency right now (it varies with the host's other I/O): a closed loop of C
+# connections cannot exceed C / latency, whatever the server does.
+probe="build/bench/ledger/ledger_bench"
+if [ -x "$probe" ]; then
+  sync_us="$(PANTAU_BENCH_DIR="$tmp" "$probe" --benchmark_filter='^BM_Fdatasync' --benchmark_min_time=0.5 \
+    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true --benchmark_format=csv 2>/dev/null |
+    awk -F, '$1 ~ /BM_Fdatasync.*_median/ {printf "%.0f", $3}')"
+  if [ -n "$sync_us" ] && ((sync_us > 0)); then
+    echo
+    printf 'disk: fdatasync of a 512-byte append %s µs (median) → closed-loop ceiling' "$sync_us"
+    for c in $connections; do printf ' %s conns %.0fk votes/s;' "$c" "$(awk -v c="$c" -v us="$sync_us" 'BEGIN {print c / us * 1000}')"; done
+    echo
+  fi
+fi
 
 # Every 201 is a durable vote, so the poll's total must equal wrk's 201 count. Requests still in
 # flight when wrk stopped may have been counted by the server without wrk reading the 201.

@@ -5,6 +5,7 @@
 //   build/bench/ledger/ledger_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -76,6 +77,32 @@ class BenchDb {
   std::unique_ptr<store::Store> store_;
   ledger::JournaledStore* journal_ = nullptr;
 };
+
+// The disk's sync latency as the vote log sees it: a 512-byte append into a zero-filled file, then
+// fdatasync. A closed loop of C clients cannot exceed C / this latency (scripts/bench.sh ingest prints
+// it beside its results).
+void BM_Fdatasync(benchmark::State& state) {
+  const char* base = getenv("PANTAU_BENCH_DIR");
+  std::string path = std::string(base ? base : "/tmp") + "/pantau-fsync-XXXXXX";
+  const int fd = mkstemp(path.data());
+  if (fd < 0) return state.SkipWithError("mkstemp failed");
+  constexpr size_t kFile = 16 << 20, kRecord = 512;
+  const std::string zeros(1 << 20, '\0');
+  bool ok = true;
+  for (size_t at = 0; at < kFile; at += zeros.size()) ok &= ::pwrite(fd, zeros.data(), zeros.size(), static_cast<off_t>(at)) > 0;
+  ok &= ::fsync(fd) == 0;
+  const std::string record(kRecord, 'v');
+  size_t offset = 0;
+  for (auto _ : state) {
+    ok &= ::pwrite(fd, record.data(), record.size(), static_cast<off_t>(offset)) > 0;
+    ok &= ::fdatasync(fd) == 0;
+    offset = (offset + kRecord) % kFile;
+  }
+  ::close(fd);
+  ::unlink(path.c_str());
+  if (!ok) state.SkipWithError("a write or sync failed");
+}
+BENCHMARK(BM_Fdatasync)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 void BM_EntryHash(benchmark::State& state) {
   const Vote vote = BenchVote(PollId{"benchpoll0001"}, 7);
