@@ -43,16 +43,25 @@ void Statement::BindText(int index, std::string_view value) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 
+void Statement::BindTextRef(int index, std::string_view value) {
+  const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
 void Statement::BindInt(int index, int64_t value) {
   const int rc = sqlite3_bind_int64(stmt_, index, value);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 
-void Statement::BindBlob(int index, std::span<const uint8_t> value) {
+void Statement::BindBlob(int index, std::span<const uint8_t> value) { BindBlobWith(index, value, SQLITE_TRANSIENT); }
+
+void Statement::BindBlobRef(int index, std::span<const uint8_t> value) { BindBlobWith(index, value, SQLITE_STATIC); }
+
+void Statement::BindBlobWith(int index, std::span<const uint8_t> value, void (*lifetime)(void*)) {
   // A zero-length blob must still be a BLOB, not NULL: pass a non-null pointer.
   static const uint8_t kEmpty = 0;
   const void* data = value.empty() ? &kEmpty : value.data();
-  const int rc = sqlite3_bind_blob64(stmt_, index, data, value.size(), SQLITE_TRANSIENT);
+  const int rc = sqlite3_bind_blob64(stmt_, index, data, value.size(), lifetime);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
 }
 

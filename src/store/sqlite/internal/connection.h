@@ -35,8 +35,12 @@ class Statement {
 
   // Parameters are 1-based. Values are copied. A failed bind is reported by the next Step().
   void BindText(int index, std::string_view value);
+  // Binds without copying: `value` must stay alive and unchanged until the statement is stepped and
+  // reset (for rows written straight from caller-owned data, like AppendVotes' entries).
+  void BindTextRef(int index, std::string_view value);
   void BindInt(int index, int64_t value);
   void BindBlob(int index, std::span<const uint8_t> value);
+  void BindBlobRef(int index, std::span<const uint8_t> value);  // as BindTextRef
 
   // true: a row is available; false: done. Constraint violations come back as Internal errors whose
   // constraint_violation() is true until the next Reset().
@@ -55,6 +59,8 @@ class Statement {
   void Reset();
 
  private:
+  void BindBlobWith(int index, std::span<const uint8_t> value, void (*lifetime)(void*));
+
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   std::string sql_;

@@ -24,24 +24,24 @@ Result<Hash> ReadHash(const Statement& stmt, int column, std::string_view name) 
 
 void BindEntry(Statement& stmt, const LedgerEntry& entry) {
   const Vote& v = entry.vote;
-  stmt.BindText(1, v.poll.value());
+  stmt.BindTextRef(1, v.poll.value());
   stmt.BindInt(2, static_cast<int64_t>(v.seq));  // AppendVotes has checked seq = tail + 1
   stmt.BindInt(3, ToUnixMillis(v.time));
   stmt.BindInt(4, v.choice);
-  stmt.BindText(5, kAssuranceTierNames.Name(v.tier));
-  stmt.BindText(6, v.device_id);
-  stmt.BindText(7, v.locus.prefix);
-  stmt.BindText(8, v.locus.ip_hash);
+  stmt.BindTextRef(5, kAssuranceTierNames.Name(v.tier));
+  stmt.BindTextRef(6, v.device_id);
+  stmt.BindTextRef(7, v.locus.prefix);
+  stmt.BindTextRef(8, v.locus.ip_hash);
   stmt.BindInt(9, v.locus.asn);
-  stmt.BindText(10, kNetworkClassNames.Name(v.locus.network_class));
-  stmt.BindText(11, v.user_agent.browser);
-  stmt.BindText(12, v.user_agent.os);
-  stmt.BindText(13, kDeviceClassNames.Name(v.user_agent.device));
-  stmt.BindText(14, v.share_token);
-  stmt.BindText(15, v.referrer_host);
-  stmt.BindText(16, v.panel_token_hash);
-  stmt.BindBlob(17, entry.prev_hash);
-  stmt.BindBlob(18, entry.entry_hash);
+  stmt.BindTextRef(10, kNetworkClassNames.Name(v.locus.network_class));
+  stmt.BindTextRef(11, v.user_agent.browser);
+  stmt.BindTextRef(12, v.user_agent.os);
+  stmt.BindTextRef(13, kDeviceClassNames.Name(v.user_agent.device));
+  stmt.BindTextRef(14, v.share_token);
+  stmt.BindTextRef(15, v.referrer_host);
+  stmt.BindTextRef(16, v.panel_token_hash);
+  stmt.BindBlobRef(17, entry.prev_hash);
+  stmt.BindBlobRef(18, entry.entry_hash);
 }
 
 Result<LedgerEntry> ReadEntry(const Statement& stmt) {

@@ -20,6 +20,7 @@ inline constexpr std::string_view kVoteColumns =
     "ua_os, ua_device, share_token, referrer_host, panel_token_hash, prev_hash, entry_hash";
 inline constexpr int kVoteColumnCount = 18;
 
+// Binds by reference (no copies): `entry` must outlive the statement's step and reset.
 void BindEntry(Statement& stmt, const LedgerEntry& entry);
 Result<LedgerEntry> ReadEntry(const Statement& stmt);
 
