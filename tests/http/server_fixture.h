@@ -22,11 +22,13 @@
 #include "http/co_result.h"
 #include "http/problem.h"
 #include "http/server.h"
+#include "http/eventually.h"
 #include "http/test_client.h"
 
 namespace pantau::http::server_test {
 
 using namespace std::chrono_literals;
+using testing::Eventually;
 using testing::TestClient;
 using testing::TestServer;
 using Awaitable = asio::awaitable<Result<Response>>;
@@ -35,17 +37,6 @@ inline asio::awaitable<void> Sleep(const RequestContext& ctx, std::chrono::milli
   asio::steady_timer timer(ctx.Executor());
   timer.expires_after(d);
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
-// Polls `pred` every 10 ms for up to `limit`.
-template <class Pred>
-bool Eventually(Pred pred, std::chrono::milliseconds limit = 3s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
 }
 
 inline ErrorCode CodeFromName(std::string_view name) {

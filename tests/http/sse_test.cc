@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "http/eventually.h"
 #include "http/test_client.h"
 #include "http/tick_broadcaster.h"
 
@@ -14,6 +15,7 @@ namespace pantau::http {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Eventually;
 using testing::SseClient;
 using testing::TestServer;
 
@@ -21,16 +23,6 @@ TEST(FormatSseEvent, SplitsDataLinesAndOmitsEmptyFields) {
   EXPECT_EQ(FormatSseEvent("update", "{\"a\":1}", "7"), "id: 7\nevent: update\ndata: {\"a\":1}\n\n");
   EXPECT_EQ(FormatSseEvent("", "a\nb\r\nc"), "data: a\ndata: b\ndata: c\n\n");
   EXPECT_EQ(FormatSseEvent("", ""), "data: \n\n");
-}
-
-template <class Pred>
-bool Eventually(Pred pred, std::chrono::milliseconds limit = 3s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
 }
 
 class SseServerTest : public ::testing::Test {
