@@ -6,7 +6,9 @@
 #       Prints req/s, p50, p99 and non-2xx per target and connection count, the pantau/nginx ratio
 #       against the targets, the disk's fdatasync latency at that moment (BM_Fdatasync of
 #       build/bench/ledger/ledger_bench) with the closed-loop ceiling it implies, then checks that the
-#       poll's total equals the 201s wrk received.
+#       poll's total equals the 201s wrk received. Also prints each server's CPU time (user + system,
+#       all its threads and worker processes) per answered request: less noisy than req/s when other
+#       work shares the machine.
 #   scripts/bench.sh micro [--filter REGEX] [-- extra benchmark flags]
 #       Runs every Google Benchmark program under build/bench/.
 # Both run scripts/deps.sh and scripts/build.sh first unless --no-build is given; PANTAU_BIN overrides
@@ -134,12 +136,14 @@ sed -e "s|@PREFIX@|$tmp/nginx|g" -e "s|@PORT@|$nginx_port|g" \
     bench/load/nginx.conf >"$tmp/nginx/nginx.conf"
 "$NGINX" -p "$tmp/nginx/" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" >"$tmp/nginx/stdout.log" 2>&1 &
 pids+=($!)
+nginx_pid=$!
 wait_http nginx "$!" "http://127.0.0.1:$nginx_port/" 204 "$tmp/nginx/error.log"
 
 # pantau.
 pantau_port="$(free_port)"
 "$PANTAU" serve --db "$tmp/bench.db" --listen "127.0.0.1:$pantau_port" --rate-limit 0 >"$tmp/pantau.log" 2>&1 &
 pids+=($!)
+pantau_pid=$!
 wait_http pantau "$!" "http://127.0.0.1:$pantau_port/api/v1/polls" 200 "$tmp/pantau.log"
 
 json_get() {  # json_get 'expression over j' < json
@@ -158,15 +162,32 @@ owner_key="$(json_get 'j.owner_key' <<<"$created")"
 votes_path="/api/v1/polls/$poll_id/votes"
 echo "bench: poll $poll_id; wrk -t$threads, ${duration}s per run, connections: $connections"
 
+# cpu_ticks PID: user + system clock ticks of PID and its child processes (nginx's worker).
+cpu_ticks() {
+  local pid total=0 f
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    f="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    f="${f##*) }"  # the fields after "pid (comm) "; utime and stime are the 12th and 13th of them
+    read -r -a fields <<<"$f"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+clk_tck="$(getconf CLK_TCK)"
+
 run=0          # distinct device-id space per wrk run
 total_201=0    # 201s received by wrk from pantau, warm-up included
 in_flight=0    # requests wrk sent to pantau without reading the response (cut off at the end)
-declare -A rps p50 p99 bad errs
+declare -A rps p50 p99 bad errs cpu
 
 # run_wrk TARGET PORT CONNECTIONS SECONDS → sets the globals r_rps r_p50 r_p99 r_bad r_errs r_201 r_sent
+# r_cpu_us (server CPU µs per answered request)
 run_wrk() {
-  local target="$1" port="$2" conns="$3" secs="$4" out
+  local target="$1" port="$2" conns="$3" secs="$4" out pid ticks_before
   run=$((run + 1))
+  pid="$pantau_pid"
+  [ "$target" = nginx ] && pid="$nginx_pid"
+  ticks_before="$(cpu_ticks "$pid")"
   out="$(wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s -s bench/load/vote.lua \
     "http://127.0.0.1:$port" -- "$votes_path" "$run" 2>&1)" || die "wrk against $target failed: $out"
   r_rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
@@ -178,6 +199,8 @@ run_wrk() {
   r_sent="$(awk '/^SENT/ {print $2}' <<<"$out")"
   r_errs="$(awk '/^ERRORS/ {n = 0; for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[1] != "status") n += kv[2]}; print n}' <<<"$out")"
   [ -n "$r_rps" ] && [ -n "$r_p50" ] || die "could not read wrk's output against $target: $out"
+  r_cpu_us="$(awk -v t="$(($(cpu_ticks "$pid") - ticks_before))" -v hz="$clk_tck" -v n="$r_resp" \
+    'BEGIN {printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0)}')"
   if [ "$r_bad" != 0 ]; then
     echo "bench: $target answered $r_bad non-2xx responses ($(grep '^STATUS' <<<"$out"))" >&2
   fi
@@ -198,16 +221,16 @@ for c in $connections; do
     [ "$target" = nginx ] && port="$nginx_port"
     run_wrk "$target" "$port" "$c" "$duration"
     rps[$target,$c]="$r_rps"; p50[$target,$c]="$r_p50"; p99[$target,$c]="$r_p99"
-    bad[$target,$c]="$r_bad"; errs[$target,$c]="$r_errs"
+    bad[$target,$c]="$r_bad"; errs[$target,$c]="$r_errs"; cpu[$target,$c]="$r_cpu_us"
   done
 done
 
 echo
-printf '%-8s %6s %11s %9s %9s %8s %7s\n' target conns 'req/s' 'p50 ms' 'p99 ms' non-2xx errors
+printf '%-8s %6s %11s %9s %9s %12s %8s %7s\n' target conns 'req/s' 'p50 ms' 'p99 ms' 'cpu µs/req' non-2xx errors
 for c in $connections; do
   for target in pantau nginx; do
-    printf '%-8s %6s %11.0f %9s %9s %8s %7s\n' "$target" "$c" "${rps[$target,$c]}" \
-      "${p50[$target,$c]}" "${p99[$target,$c]}" "${bad[$target,$c]}" "${errs[$target,$c]}"
+    printf '%-8s %6s %11.0f %9s %9s %12s %8s %7s\n' "$target" "$c" "${rps[$target,$c]}" \
+      "${p50[$target,$c]}" "${p99[$target,$c]}" "${cpu[$target,$c]}" "${bad[$target,$c]}" "${errs[$target,$c]}"
   done
 done
 echo
