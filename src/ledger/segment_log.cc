@@ -14,11 +14,13 @@
 #include <set>
 
 #include "ledger/log_record.h"
+#include "store/sync_directory.h"
 
 namespace pantau::ledger {
 namespace {
 
 namespace fs = std::filesystem;
+using store::SyncDirectory;
 
 constexpr std::string_view kSegmentMagic = "pantau-vote-log1";
 constexpr uint64_t kHeaderBytes = kSegmentMagic.size();
@@ -64,12 +66,6 @@ Status WriteAll(int fd, std::string_view bytes, uint64_t offset, const std::stri
 
 std::string SegmentPath(const std::string& dir, uint32_t index) {
   return fmt::format("{}/{:010}{}", dir, index, kSegmentSuffix);
-}
-
-Status SyncDirectory(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) return std::unexpected(IoError("cannot sync directory", dir));
-  return Ok();
 }
 
 // Reads the first `max_bytes` of a file, or all of it (a whole segment: tens of MiB, read only at open
