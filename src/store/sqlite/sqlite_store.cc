@@ -55,9 +55,7 @@ Result<std::vector<PollOption>> ReadOptions(Connection& conn, const PollId& id) 
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) { return Open(path, Options{}); }
-
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   if (path.empty() || path == ":memory:" || path.starts_with("file:"))
     return std::unexpected(Error::InvalidArgument("the database path must name a file"));
   PANTAU_ASSIGN_OR_RETURN(auto writer, Connection::Open(path, Connection::Role::kWriter));
@@ -78,12 +76,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
     // Open the first reader now, so a problem with read connections shows at start-up.
     PANTAU_ASSIGN_OR_RETURN(auto reader, readers->Acquire());
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers), options));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<internal::ReaderPool> readers,
-                         Options options)
-    : writer_(std::move(writer)), readers_(std::move(readers)), options_(options) {}
+SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<internal::ReaderPool> readers)
+    : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
 SqliteStore::~SqliteStore() = default;
 
