@@ -1,6 +1,7 @@
 // Ledger benchmarks: the entry hash, the raw store sink by batch size, and group commit, each into SQLite
 // on a real file (WAL, synchronous=FULL: every batch waits for an fsync) and into the journaled store
-// (every batch waits for one vote-log fdatasync; SQLite follows), plus the follower's catch-up rate. The database lives in a
+// (every batch waits for one vote-log fdatasync; votes live only in the log), plus the journaled store's
+// reads from the log (receipt lookup, scans) and its index's memory per vote. The database lives in a
 // fresh directory under $PANTAU_BENCH_DIR (default /tmp); results depend on the disk's sync latency.
 //   build/bench/ledger/ledger_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
@@ -37,8 +38,8 @@ Vote BenchVote(const PollId& poll, uint64_t n) {
   return v;
 }
 
-// A fresh database with one poll, removed at the end of the benchmark. Journaled: the vote log in front
-// of SQLite (as `pantau serve` runs), so AppendVotes waits for one log fdatasync and SQLite follows.
+// A fresh database with one poll, removed at the end of the benchmark. Journaled: the vote log beside
+// SQLite (as `pantau serve` runs), so AppendVotes waits for one log fdatasync and SQLite holds no votes.
 class BenchDb {
  public:
   explicit BenchDb(bool journaled = false) {
@@ -46,7 +47,7 @@ class BenchDb {
     std::string pattern = std::string(base ? base : "/tmp") + "/pantau-bench-XXXXXX";
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
-    auto opened = store::SqliteStore::Open(dir_ + "/bench.db", {.sync_vote_commits = !journaled});
+    auto opened = store::SqliteStore::Open(dir_ + "/bench.db");
     if (!opened) throw std::runtime_error(opened.error().ToLogString());
     if (journaled) {
       auto wrapped = ledger::JournaledStore::Open(std::move(*opened), ledger::VoteLogDirOf(dir_ + "/bench.db"));
@@ -69,6 +70,11 @@ class BenchDb {
   }
   store::Store& store() { return *store_; }
   ledger::JournaledStore* journal() { return journal_; }
+  std::string path() const { return dir_ + "/bench.db"; }
+  void Close() {  // closes the store, keeping its files (until the BenchDb dies)
+    store_.reset();
+    journal_ = nullptr;
+  }
   const PollId& poll() const { return poll_; }
 
  private:
@@ -138,33 +144,77 @@ BENCHMARK(BM_AppendVotes<false>)->Name("BM_AppendVotes/sqlite")->Arg(1)->Arg(16)
 BENCHMARK(BM_AppendVotes<true>)->Name("BM_AppendVotes/journaled")->Arg(1)->Arg(16)->Arg(256)->Arg(4096)
     ->UseRealTime()->Unit(benchmark::kMillisecond);
 
-// The journaled store's follower alone: 50k votes are logged, then the time until SQLite holds them
-// all (what the database sustains behind the log, and the CPU it takes).
-void BM_FollowerCatchUp(benchmark::State& state) {
-  constexpr int kVotes = 50'000;
-  uint64_t followed = 0;
-  std::optional<BenchDb> db;
-  for (auto _ : state) {
-    state.PauseTiming();
-    db.reset();
-    db.emplace(true);
-    store::ChainTail tail;
-    std::vector<store::LedgerEntry> batch;
-    for (int n = 0; n < kVotes; ++n) {
-      batch.push_back(ledger::Link(tail, BenchVote(db->poll(), static_cast<uint64_t>(n))));
-      tail = {batch.back().vote.seq, batch.back().entry_hash};
-      if (batch.size() == 4096 || n + 1 == kVotes) {
-        if (!db->store().AppendVotes(batch)) state.SkipWithError("AppendVotes failed");
-        batch.clear();
-      }
+// Appends `votes` votes to the bench poll in batches of 4096; returns them.
+std::vector<store::LedgerEntry> Fill(BenchDb& db, int votes) {
+  std::vector<store::LedgerEntry> all, batch;
+  store::ChainTail tail;
+  for (int n = 0; n < votes; ++n) {
+    batch.push_back(ledger::Link(tail, BenchVote(db.poll(), static_cast<uint64_t>(n))));
+    tail = {batch.back().vote.seq, batch.back().entry_hash};
+    if (batch.size() == 4096 || n + 1 == votes) {
+      if (!db.store().AppendVotes(batch)) throw std::runtime_error("AppendVotes failed");
+      all.insert(all.end(), batch.begin(), batch.end());
+      batch.clear();
     }
-    state.ResumeTiming();
-    if (!db->journal()->WaitFollowed()) state.SkipWithError("the follower did not catch up");
-    followed += kVotes;
   }
-  state.counters["votes/s"] = benchmark::Counter(static_cast<double>(followed), benchmark::Counter::kIsRate);
+  return all;
 }
-BENCHMARK(BM_FollowerCatchUp)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Receipt lookups (FindEntry) among 200k logged votes, at random: the hash index, then one pread of the
+// frame (from the page cache here). Also reports the index's memory per vote.
+void BM_JournaledFindEntry(benchmark::State& state) {
+  constexpr int kVotes = 200'000;
+  BenchDb db(true);
+  const auto all = Fill(db, kVotes);
+  uint64_t x = 88172645463325252ull;
+  for (auto _ : state) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    auto found = db.store().FindEntry(db.poll(), all[x % all.size()].entry_hash);
+    if (!found) state.SkipWithError("FindEntry failed");
+    benchmark::DoNotOptimize(found);
+  }
+  state.SetItemsProcessed(state.iterations());
+  const auto stats = db.journal()->stats();
+  state.counters["index_B/vote"] = static_cast<double>(stats.index_bytes) / static_cast<double>(stats.entries);
+}
+BENCHMARK(BM_JournaledFindEntry)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+// A whole-poll scan (export, verify, LoadDeviceIds) of 200k logged votes, read back from the log.
+void BM_JournaledScanEntries(benchmark::State& state) {
+  constexpr int kVotes = 200'000;
+  BenchDb db(true);
+  Fill(db, kVotes);
+  uint64_t visited = 0;
+  for (auto _ : state) {
+    auto scanned = db.store().ScanEntries(db.poll(), 1, [&](const store::LedgerEntry& e) {
+      benchmark::DoNotOptimize(e);
+      ++visited;
+      return true;
+    });
+    if (!scanned) state.SkipWithError("ScanEntries failed");
+  }
+  state.counters["votes/s"] = benchmark::Counter(static_cast<double>(visited), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_JournaledScanEntries)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Opening a journaled store over a log of 200k votes: the one scan that builds the index.
+void BM_JournaledOpen(benchmark::State& state) {
+  constexpr int kVotes = 200'000;
+  std::optional<BenchDb> db;
+  db.emplace(true);
+  Fill(*db, kVotes);
+  const std::string path = db->path();
+  db->Close();
+  for (auto _ : state) {
+    auto database = store::SqliteStore::Open(path);
+    if (!database) return state.SkipWithError("SqliteStore::Open failed");
+    auto opened = ledger::JournaledStore::Open(std::move(*database), ledger::VoteLogDirOf(path));
+    if (!opened) return state.SkipWithError(opened.error().ToLogString().c_str());
+  }
+  state.counters["votes/s"] =
+      benchmark::Counter(static_cast<double>(kVotes) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_JournaledOpen)->UseRealTime()->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void ReportCommitter(benchmark::State& state, const ledger::GroupCommitter& committer, uint64_t acked) {
   const auto stats = committer.stats();

@@ -75,8 +75,9 @@ int RunServe(const ServeConfig& config) {
   }
   if (const auto dir = std::filesystem::path(config.db).parent_path(); !dir.empty())
     std::filesystem::create_directories(dir);
-  // The vote log is the durable record a vote is acknowledged on; the database follows it.
-  auto database = store::SqliteStore::Open(config.db, {.sync_vote_commits = false});
+  // Votes live in the vote log beside the database (acknowledged once logged, read back from it); the
+  // database keeps polls, their secrets and panel tokens.
+  auto database = store::SqliteStore::Open(config.db);
   if (!database) {
     fmt::print(stderr, "serve: cannot open database {}: {}\n", config.db, database.error().ToLogString());
     return 2;

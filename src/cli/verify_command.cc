@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -39,17 +40,26 @@ int Report(const std::map<std::string, ledger::ChainVerifier>& polls, std::strin
   return 0;
 }
 
+// What the database says beside its vote log: its polls, and the chain tails of the votes a previous
+// version kept in it (a prefix of the log's chains, or — before the first start with a log — votes the
+// log does not hold yet).
+struct DatabaseView {
+  std::set<std::string> polls;
+  std::map<std::string, store::ChainTail> vote_tails;
+};
+
 // Checks the vote log in `dir` (read-only, safe beside a running server): every poll's chain, and when
-// `database` is given, that the log holds the very entries the database ends with.
-int VerifyLog(const std::string& dir, const std::map<std::string, ledger::ChainVerifier>* database) {
+// `database` is given, that each logged poll is one of its polls and that the votes it still holds
+// itself are a prefix of the log's.
+int VerifyLog(const std::string& dir, const DatabaseView* database) {
   std::map<std::string, ledger::ChainVerifier> verifiers;
   std::vector<std::string> disagreements;
   auto scanned = ledger::SegmentLog::ScanFiles(dir, [&](const store::LedgerEntry& e) {
     const std::string& poll = e.vote.poll.value();
     verifiers[poll].Add(e);
     if (database == nullptr) return true;
-    auto db = database->find(poll);
-    if (db != database->end() && db->second.tail().seq == e.vote.seq && db->second.tail().hash != e.entry_hash)
+    auto db = database->vote_tails.find(poll);
+    if (db != database->vote_tails.end() && db->second.seq == e.vote.seq && db->second.hash != e.entry_hash)
       disagreements.push_back(fmt::format("poll {} seq {}: the database and the vote log hold different entries",
                                           poll, e.vote.seq));
     return true;
@@ -62,19 +72,22 @@ int VerifyLog(const std::string& dir, const std::map<std::string, ledger::ChainV
   if (!scanned->empty()) fmt::print("note: the log ends in an append that never finished: {}\n", *scanned);
   int rc = Report(verifiers, dir);
   if (database == nullptr) return rc;
-  for (const auto& [poll, db] : *database) {
+  for (const auto& [poll, v] : verifiers)
+    if (!database->polls.contains(poll))
+      disagreements.push_back(fmt::format("poll {}: the vote log holds {} votes of a poll the database lacks", poll,
+                                          v.verified()));
+  for (const auto& [poll, db_tail] : database->vote_tails) {
     const uint64_t logged = verifiers.contains(poll) ? verifiers.at(poll).tail().seq : 0;
-    if (db.tail().seq > logged)
-      fmt::print("note: poll {}: the database has {} entries the vote log lacks (copied at the next start)\n", poll,
-                 db.tail().seq - logged);
-    else if (db.tail().seq < logged)
-      fmt::print("note: poll {}: the database is {} entries behind the vote log (written at the next start)\n", poll,
-                 logged - db.tail().seq);
+    if (db_tail.seq > logged)
+      fmt::print("note: poll {}: the database holds {} votes the vote log lacks (copied into it at the next start)\n",
+                 poll, db_tail.seq - logged);
   }
   for (const auto& line : disagreements) fmt::print(stderr, "verify: {}\n", line);
   return disagreements.empty() ? rc : 1;
 }
 
+// A database file: with a vote log beside it (as `pantau serve` keeps it), the log holds the votes and
+// the database its polls; without one (a database from before the log), the database's own votes.
 int VerifyDatabase(const std::string& path) {
   auto store = store::SqliteStore::Open(path);
   if (!store) {
@@ -86,6 +99,18 @@ int VerifyDatabase(const std::string& path) {
     fmt::print(stderr, "verify: {}: {}\n", path, polls.error().message);
     return 2;
   }
+  const std::string log_dir = ledger::VoteLogDirOf(path);
+  if (std::filesystem::is_directory(log_dir)) {
+    DatabaseView view;
+    for (const auto& poll : *polls) view.polls.insert(poll.id.value());
+    auto tails = (*store)->LoadChainTails();
+    if (!tails) {
+      fmt::print(stderr, "verify: {}: {}\n", path, tails.error().message);
+      return 2;
+    }
+    view.vote_tails = std::move(*tails);
+    return VerifyLog(log_dir, &view);
+  }
   std::map<std::string, ledger::ChainVerifier> verifiers;
   for (const auto& poll : *polls) {
     auto& v = verifiers[poll.id.value()];
@@ -95,10 +120,8 @@ int VerifyDatabase(const std::string& path) {
       return 2;
     }
   }
-  const int rc = Report(verifiers, path);
-  const std::string log_dir = ledger::VoteLogDirOf(path);
-  if (!std::filesystem::is_directory(log_dir)) return rc;
-  return std::max(rc, VerifyLog(log_dir, &verifiers));
+  fmt::print("note: {} has no vote log beside it yet; these are the database's own votes\n", path);
+  return Report(verifiers, path);
 }
 
 int VerifyExport(const std::string& path, const std::string& text) {
@@ -156,11 +179,11 @@ int RunVerify(const std::string& path) {
 
 void AddVerifyCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "verify", "Re-compute the hash chains of a pantau database (and its vote log), a vote-log directory or an export");
+      "verify", "Re-compute the hash chains of a pantau database's vote log, a vote-log directory or an export");
   auto path = std::make_shared<std::string>();
   cmd->add_option("input", *path,
-                  "A pantau SQLite database file (its <file>-ledger vote log is checked too), a vote-log "
-                  "directory, or an export.csv")
+                  "A pantau SQLite database file (the votes in its <file>-ledger vote log are checked against "
+                  "its polls), a vote-log directory, or an export.csv")
       ->required();
   cmd->footer(
       "Exit status: 0 every chain is intact; 1 a chain is broken (the first broken link is printed);\n"

@@ -1,33 +1,37 @@
-// JournaledStore: a Store whose votes are durable as soon as they are in the vote log (SegmentLog),
-// with the database following behind. AppendVotes checks a batch as every Store must (poll exists,
-// chain linkage, panel tokens), appends it to the log — one write, one fdatasync — and returns; a
-// follower thread then writes the logged batches into the database in transactions that need not sync.
-// Polls and panel tokens go straight to the database. Reads of votes see what is logged but not yet
-// followed: FindEntry and LoadChainTails answer from memory, the scans and counts wait for the follower.
+// JournaledStore: a Store whose votes live only in the vote log (SegmentLog); the database beside it
+// keeps polls, poll secrets and panel tokens. AppendVotes checks a batch as every Store must (poll
+// exists, chain linkage, panel tokens unknown or spent — in the database or by a vote in the log),
+// appends it to the log — one write, one fdatasync — updates the in-memory index (vote_index.h) and
+// returns. Vote reads answer from that index and the log: LoadChainTails and CountVotes from memory;
+// FindEntry, ScanEntries and LoadDeviceIds read frames (pread of durable bytes, beside appends).
+// FindPanelToken reports a token used when the database says so or a logged vote spent it.
 //
-// At open the two are reconciled: entries the log has beyond the database (a crash took them from the
-// unsynced database) are written to it, and entries the database has beyond the log (a database from
-// before the log existed) are copied into the log. Thread-safe; the Store contract holds (store.h).
+// At open one scan of the log checks every chain and builds the index; a torn append at the end (one
+// that never returned) was erased by SegmentLog. Then the database's own vote table is settled:
+//   - votes of a database from before the log (or of a copy into the log that a crash interrupted):
+//     what a poll's database chain holds beyond the log is copied into the log, continuing its chain;
+//   - votes a previous version followed into the database: they must be a prefix of the log's chain
+//     (the database's tail entry is compared with the log's entry at that seq), and are then ignored;
+//   - DataLoss when they disagree, or when the log holds votes of a poll the database does not have.
+// After that the database's vote table is never read or written again (AppendVotes goes to the log
+// only, and the database's panel-token `used` flags stay as they were). Thread-safe; the Store
+// contract holds (store.h).
 //
-//   PANTAU_ASSIGN_OR_RETURN(auto db, store::SqliteStore::Open(path, {.sync_vote_commits = false}));
-//   PANTAU_ASSIGN_OR_RETURN(auto store, ledger::JournaledStore::Open(std::move(db), path + "-ledger"));
+//   PANTAU_ASSIGN_OR_RETURN(auto db, store::SqliteStore::Open(path));
+//   PANTAU_ASSIGN_OR_RETURN(auto store, ledger::JournaledStore::Open(std::move(db), VoteLogDirOf(path)));
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include "ledger/segment_log.h"
+#include "ledger/vote_index.h"
 #include "store/store.h"
 
 namespace pantau::ledger {
@@ -39,23 +43,19 @@ class JournaledStore final : public store::Store {
  public:
   struct Options {
     SegmentLog::Options log;
-    size_t max_follow_batch = 8192;                  // entries per database transaction of the follower
-    std::chrono::milliseconds follow_delay{100};     // gathers a transaction this long unless a reader waits
-    size_t max_lag = 262'144;  // logged entries the database may trail by; beyond it appends wait for it
-    std::chrono::milliseconds read_wait{10'000};     // a scan waits this long for the follower, then Unavailable
   };
   struct Stats {
-    uint64_t logged = 0;    // entries appended to the log since open
-    uint64_t followed = 0;  // of those, entries written to the database
+    uint64_t entries = 0;      // votes in the log
+    size_t index_bytes = 0;    // memory of the in-memory index (vote_index.h)
   };
 
-  // Opens the log in `log_dir` over `database` and reconciles them (see above). DataLoss when they
-  // disagree about an entry or the log's chain is broken; the database's and log's own errors otherwise.
+  // Opens the log in `log_dir` beside `database` and settles the database's votes (see above).
+  // DataLoss when they disagree or the log is damaged; the database's and log's own errors otherwise.
   static Result<std::unique_ptr<JournaledStore>> Open(std::unique_ptr<store::Store> database,
                                                       const std::string& log_dir, Options options);
   static Result<std::unique_ptr<JournaledStore>> Open(std::unique_ptr<store::Store> database,
                                                       const std::string& log_dir);  // default Options
-  ~JournaledStore() override;  // the follower writes everything logged before it stops
+  ~JournaledStore() override;
 
   Status CreatePoll(const Poll& poll, const store::PollSecrets& secrets) override;
   Result<Poll> GetPoll(const PollId& id) override;
@@ -76,39 +76,28 @@ class JournaledStore final : public store::Store {
 
   Stats stats() const;
   const SegmentLog& log() const { return *log_; }
-  // Blocks until the database holds every entry logged before the call (Unavailable after read_wait).
-  Status WaitFollowed();
 
  private:
-  using Batch = std::shared_ptr<const std::vector<store::LedgerEntry>>;
-  JournaledStore(std::unique_ptr<store::Store> database, std::unique_ptr<SegmentLog> log, Options options);
+  JournaledStore(std::unique_ptr<store::Store> database, std::unique_ptr<SegmentLog> log);
 
-  Status Reconcile();
-  // Checks a batch against the tails and tokens as of now; returns the tails it advances to.
-  Result<std::map<std::string, store::ChainTail>> CheckBatch(const std::vector<store::LedgerEntry>& batch);
-  void Follow();
-  Status WaitForLagBelowLimit();
-  static std::string EntryKey(const PollId& poll, const store::Hash& hash);
+  Status Load();               // the scan and settlement at open
+  Status SettleDatabaseVotes();
+  // Checks a batch against the logged tails and tokens; the caller holds append_mu_.
+  Status CheckBatch(const std::vector<store::LedgerEntry>& batch);
+  // Appends checked entries to the log and indexes them; the caller holds append_mu_ (or is Open).
+  Status AppendToLog(const std::vector<store::LedgerEntry>& batch);
+  Status RequirePoll(const PollId& poll);  // NotFound unless the database has the poll (cached)
+  // The entry at `at`, which the index says is the poll's entry `seq` (DataLoss if it is not).
+  static Result<store::LedgerEntry> ReadIndexed(SegmentLog::Reader& reader, LogLocation at, const PollId& poll,
+                                                uint64_t seq);
 
   std::unique_ptr<store::Store> db_;
   std::unique_ptr<SegmentLog> log_;
-  const Options options_;
 
-  std::mutex append_mu_;                 // one AppendVotes at a time; guards known_polls_
-  std::set<std::string, std::less<>> known_polls_;
-
-  mutable std::mutex mu_;
-  std::condition_variable work_;         // the follower waits for logged batches
-  std::condition_variable followed_cv_;  // readers wait for the follower
-  std::map<std::string, store::ChainTail> tails_;             // every poll's logged tail
-  std::set<std::pair<std::string, std::string>> spent_tokens_;  // (poll, token hash) logged this run
-  std::deque<Batch> pending_;                                 // logged, not yet in the database
-  std::unordered_map<std::string, const store::LedgerEntry*> pending_by_hash_;
-  Stats stats_;
-  std::optional<Error> follow_error_;    // the database refused a logged batch: it has diverged
-  int readers_waiting_ = 0;             // WaitFollowed callers: the follower writes at once
-  bool stopping_ = false;
-  std::thread follower_;
+  std::mutex append_mu_;  // one AppendVotes at a time (the log has one appender)
+  mutable std::mutex mu_;  // guards the two below; held only to read or update memory, never for I/O
+  VoteIndex index_;
+  std::set<std::string, std::less<>> known_polls_;  // polls the database is known to have
 };
 
 }  // namespace pantau::ledger

@@ -10,8 +10,7 @@ namespace pantau::ledger {
 namespace {
 
 constexpr size_t kHashBytes = std::tuple_size_v<store::Hash>;
-// A record is two hashes and sixteen length-prefixed fields; anything near this bound is damage.
-constexpr uint32_t kMaxRecordBytes = 1u << 20;
+constexpr uint32_t kMaxRecordBytes = kMaxFrameBytes - kFrameHeaderBytes;
 
 uint32_t Crc32(std::string_view bytes) {
   return static_cast<uint32_t>(
@@ -33,6 +32,12 @@ void CopyHash(std::string_view from, store::Hash& to) {
 }
 
 }  // namespace
+
+size_t FrameSize(std::string_view bytes) {
+  if (bytes.size() < kFrameHeaderBytes) return 0;
+  const uint32_t length = GetU32(bytes);
+  return length == 0 ? 0 : kFrameHeaderBytes + length;
+}
 
 void AppendFrame(std::string& out, const store::LedgerEntry& entry) {
   const size_t header = out.size();

@@ -17,6 +17,13 @@ namespace pantau::ledger {
 
 inline constexpr size_t kFrameHeaderBytes = 8;
 
+// Frames larger than this are damage (a record is two hashes and sixteen length-prefixed fields).
+inline constexpr size_t kMaxFrameBytes = kFrameHeaderBytes + (1u << 20);
+
+// The size of the frame whose header starts `bytes` as its length word announces it (header included),
+// or 0 at the end marker or when `bytes` is shorter than a header. Not checked: ReadFrame does that.
+size_t FrameSize(std::string_view bytes);
+
 // Appends the frame of `entry` to `out`.
 void AppendFrame(std::string& out, const store::LedgerEntry& entry);
 

@@ -14,11 +14,13 @@
 #include <set>
 
 #include "ledger/log_record.h"
+#include "store/sync_directory.h"
 
 namespace pantau::ledger {
 namespace {
 
 namespace fs = std::filesystem;
+using store::SyncDirectory;
 
 constexpr std::string_view kSegmentMagic = "pantau-vote-log1";
 constexpr uint64_t kHeaderBytes = kSegmentMagic.size();
@@ -64,12 +66,6 @@ Status WriteAll(int fd, std::string_view bytes, uint64_t offset, const std::stri
 
 std::string SegmentPath(const std::string& dir, uint32_t index) {
   return fmt::format("{}/{:010}{}", dir, index, kSegmentSuffix);
-}
-
-Status SyncDirectory(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) return std::unexpected(IoError("cannot sync directory", dir));
-  return Ok();
 }
 
 // Reads the first `max_bytes` of a file, or all of it (a whole segment: tens of MiB, read only at open
@@ -132,7 +128,7 @@ struct FramesEnd {
   std::string torn;  // empty when the data ended at an end marker
 };
 FramesEnd WalkFrames(std::string_view segment, uint64_t limit,
-                     const std::function<bool(const store::LedgerEntry&)>& visit) {
+                     const std::function<bool(const store::LedgerEntry&, uint64_t offset)>& visit) {
   FramesEnd result;
   while (result.end < limit) {
     FrameRead frame = ReadFrame(segment.substr(result.end, limit - result.end));
@@ -141,8 +137,9 @@ FramesEnd WalkFrames(std::string_view segment, uint64_t limit,
       result.torn = std::move(frame.problem);
       break;
     }
+    const uint64_t at = result.end;
     result.end += frame.size;
-    if (visit && !visit(frame.entry)) break;
+    if (visit && !visit(frame.entry, at)) break;
   }
   return result;
 }
@@ -154,6 +151,8 @@ SegmentLog::SegmentLog(std::string dir, Options options) : dir_(std::move(dir)),
 SegmentLog::~SegmentLog() {
   if (next_.valid()) next_.wait();
   if (active_.fd >= 0) ::close(active_.fd);
+  for (int fd : read_fds_)
+    if (fd >= 0) ::close(fd);
 }
 
 Result<std::unique_ptr<SegmentLog>> SegmentLog::Open(const std::string& dir) { return Open(dir, Options{}); }
@@ -214,26 +213,44 @@ Status SegmentLog::Recover() {
 }
 
 Status SegmentLog::Append(std::span<const store::LedgerEntry> entries) {
+  std::vector<LogLocation> ignored;
+  return Append(entries, ignored);
+}
+
+Status SegmentLog::Append(std::span<const store::LedgerEntry> entries, std::vector<LogLocation>& locations) {
+  locations.clear();
   if (entries.empty()) return Ok();
   if (broken_)
     return std::unexpected(Error::Unavailable("the vote log cannot be written", "an earlier sync failed; restart pantau"));
   buffer_.clear();
-  for (const auto& entry : entries) AppendFrame(buffer_, entry);
+  locations.reserve(entries.size());
+  for (const auto& entry : entries) {
+    locations.push_back(LogLocation{0, buffer_.size()});  // relative to the batch until it is placed
+    AppendFrame(buffer_, entry);
+  }
   const uint64_t frames = buffer_.size();
-  if (active_.end + frames > active_.capacity) PANTAU_RETURN_IF_ERROR(Roll(frames));
+  if (active_.end + frames > active_.capacity) {
+    if (auto rolled = Roll(frames); !rolled) {
+      locations.clear();
+      return rolled;
+    }
+  }
   // Cover whatever a failed append left past the end, so no stale frame can follow this batch.
   if (dirty_ > frames) buffer_.resize(dirty_, '\0');
   const std::string path = PathOf(active_.index);
   if (auto written = WriteAll(active_.fd, buffer_, active_.end, path); !written) {
     dirty_ = std::max<uint64_t>(dirty_, buffer_.size());
+    locations.clear();
     return written;
   }
   if (::fdatasync(active_.fd) != 0) {
     broken_ = true;
     spdlog::critical("vote log: fdatasync failed on {}: {}; refusing further votes until restart", path,
                      std::strerror(errno));
+    locations.clear();
     return std::unexpected(IoError("cannot sync", path));
   }
+  for (LogLocation& at : locations) at = LogLocation{active_.index, active_.end + at.offset};
   active_.end += frames;
   dirty_ = 0;
   Publish();
@@ -296,6 +313,10 @@ SegmentLog::Stats SegmentLog::stats() const {
 }
 
 Status SegmentLog::Scan(const std::function<bool(const store::LedgerEntry&)>& visit) const {
+  return Scan([&](const store::LedgerEntry& entry, LogLocation) { return visit(entry); });
+}
+
+Status SegmentLog::Scan(const LocatedVisitor& visit) const {
   uint32_t last = 0;
   uint64_t last_end = 0;
   {
@@ -313,17 +334,19 @@ Result<std::string> SegmentLog::ScanFiles(const std::string& dir,
                                           const std::function<bool(const store::LedgerEntry&)>& visit) {
   PANTAU_ASSIGN_OR_RETURN(std::vector<uint32_t> segments, ListSegments(dir, /*tidy=*/false));
   if (segments.empty()) return std::unexpected(Damaged(fmt::format("{} holds no vote-log segment", dir)));
-  return ScanSegments(dir, segments.back(), UINT64_MAX, visit);
+  return ScanSegments(dir, segments.back(), UINT64_MAX,
+                      [&](const store::LedgerEntry& entry, LogLocation) { return visit(entry); });
 }
 
 Result<std::string> SegmentLog::ScanSegments(const std::string& dir, uint32_t last, uint64_t last_end,
-                                             const std::function<bool(const store::LedgerEntry&)>& visit) {
+                                             const LocatedVisitor& visit) {
   bool stopped = false;
-  auto visit_until_stopped = [&](const store::LedgerEntry& entry) {
-    stopped = !visit(entry);
+  uint32_t index = 1;
+  auto visit_until_stopped = [&](const store::LedgerEntry& entry, uint64_t offset) {
+    stopped = !visit(entry, LogLocation{index, offset});
     return !stopped;
   };
-  for (uint32_t index = 1; index <= last && !stopped; ++index) {
+  for (; index <= last && !stopped; ++index) {
     const std::string path = SegmentPath(dir, index);
     PANTAU_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
     if (bytes.size() < kHeaderBytes || std::string_view(bytes).substr(0, kHeaderBytes) != kSegmentMagic)
@@ -336,6 +359,62 @@ Result<std::string> SegmentLog::ScanSegments(const std::string& dir, uint32_t la
     return where;  // the end of the newest segment: an append that had not finished
   }
   return std::string();
+}
+
+Result<int> SegmentLog::ReadFd(uint32_t segment) const {
+  std::lock_guard lock(read_mu_);
+  if (segment == 0) return std::unexpected(Error::InvalidArgument("no vote-log segment 0"));
+  if (read_fds_.size() < segment) read_fds_.resize(segment, -1);
+  int& fd = read_fds_[segment - 1];
+  if (fd < 0) {
+    const std::string path = PathOf(segment);
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::unexpected(IoError("cannot open", path));
+  }
+  return fd;
+}
+
+SegmentLog::Reader::Reader(const SegmentLog& log, size_t window_bytes)
+    : log_(log), window_bytes_(std::max<size_t>(window_bytes, 256)) {}
+
+Status SegmentLog::Reader::Fill(LogLocation at, size_t bytes) {
+  window_at_ = LogLocation{};
+  PANTAU_ASSIGN_OR_RETURN(const int fd, log_.ReadFd(at.segment));
+  window_.resize(bytes);
+  size_t done = 0;
+  while (done < bytes) {
+    const ssize_t n = ::pread(fd, window_.data() + done, bytes - done, static_cast<off_t>(at.offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::unexpected(IoError("cannot read", log_.PathOf(at.segment)));
+    if (n == 0) break;  // the end of the file: the frame's own length check decides
+    done += static_cast<size_t>(n);
+  }
+  window_.resize(done);
+  window_at_ = at;
+  return Ok();
+}
+
+Result<store::LedgerEntry> SegmentLog::Reader::Read(LogLocation at) {
+  // The frame's bytes from the window when it holds them; otherwise (or when what the window holds there
+  // is not a whole frame: it may have been read before that frame was appended) from the file.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool in_window = attempt == 0 && window_at_.segment == at.segment && at.offset >= window_at_.offset &&
+                           at.offset - window_at_.offset < window_.size();
+    if (!in_window) PANTAU_RETURN_IF_ERROR(Fill(at, window_bytes_));
+    std::string_view bytes = std::string_view(window_).substr(at.offset - window_at_.offset);
+    const size_t size = FrameSize(bytes);
+    if (size > bytes.size() && size <= kMaxFrameBytes) {
+      if (in_window) continue;
+      PANTAU_RETURN_IF_ERROR(Fill(at, size));  // a frame longer than the window
+      bytes = window_;
+    }
+    FrameRead frame = ReadFrame(bytes);
+    if (frame.kind == FrameRead::Kind::kEntry) return std::move(frame.entry);
+    if (in_window) continue;
+    return std::unexpected(Damaged(fmt::format("{}: no intact frame at byte {}{}", log_.PathOf(at.segment), at.offset,
+                                               frame.problem.empty() ? "" : ": " + frame.problem)));
+  }
+  return std::unexpected(Damaged(fmt::format("{}: no intact frame at byte {}", log_.PathOf(at.segment), at.offset)));
 }
 
 }  // namespace pantau::ledger

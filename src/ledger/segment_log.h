@@ -8,10 +8,12 @@
 //   PANTAU_ASSIGN_OR_RETURN(auto log, ledger::SegmentLog::Open(db_path + "-ledger"));
 //   PANTAU_RETURN_IF_ERROR(log->Append(entries));   // durable when it returns OK
 //   log->Scan([](const store::LedgerEntry& e) { ...; return true; });
+//   SegmentLog::Reader reader(*log);  auto entry = reader.Read(location);   // a location Append reported
 //
 // Files: <dir>/0000000001.seg, 0000000002.seg, ...: a 16-byte header "pantau-vote-log1", then frames,
 // then zeros. The next segment is prepared in the background while the current one fills.
-// One appender at a time (Append is not reentrant); Scan may run beside it and sees a prefix of the log.
+// One appender at a time (Append is not reentrant); Scan and Readers may run beside it: Scan sees a prefix
+// of the log, a Reader reads frames Append or Scan has reported durable.
 // A failed fdatasync is not retried (Linux may already have dropped the dirty pages): the log refuses
 // every later append until the process restarts and recovery reads what really reached the disk.
 #pragma once
@@ -23,11 +25,19 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "store/store.h"
 
 namespace pantau::ledger {
+
+// Where a frame starts: the segment's number (1-based) and the byte offset of the frame in it.
+struct LogLocation {
+  uint32_t segment = 0;
+  uint64_t offset = 0;
+  bool operator==(const LogLocation&) const = default;
+};
 
 class SegmentLog {
  public:
@@ -50,10 +60,33 @@ class SegmentLog {
   // Appends `entries` (any mix of polls) with one write and one fdatasync; OK means durable.
   // Unavailable on an I/O error (nothing of the batch counts as written).
   Status Append(std::span<const store::LedgerEntry> entries);
+  // The same, and on success sets `locations` to where each entry's frame starts (one per entry).
+  Status Append(std::span<const store::LedgerEntry> entries, std::vector<LogLocation>& locations);
 
   // Visits every durable entry in append order; stops early when `visit` returns false. Reads the files,
   // not memory. DataLoss when a frame before the end is damaged.
   Status Scan(const std::function<bool(const store::LedgerEntry&)>& visit) const;
+  // The same, with each entry's location (for an index a Reader then reads through).
+  Status Scan(const std::function<bool(const store::LedgerEntry&, LogLocation)>& visit) const;
+
+  // Reads single entries at locations Append or Scan reported (so durable: their bytes never change
+  // again), with pread on segment files the log opens once and keeps open; safe beside Append. A Reader
+  // keeps the last window of bytes it read, so neighbouring frames (a poll's votes are mostly
+  // neighbours) cost one pread between them. A Reader belongs to one thread; the log must outlive it.
+  class Reader {
+   public:
+    // window_bytes: how much to read at a time (at least one frame); small for lookups, large for scans.
+    explicit Reader(const SegmentLog& log, size_t window_bytes = 1024);
+    // DataLoss when there is no intact frame at `at`; Unavailable when the file cannot be read.
+    Result<store::LedgerEntry> Read(LogLocation at);
+
+   private:
+    Status Fill(LogLocation at, size_t bytes);
+    const SegmentLog& log_;
+    const size_t window_bytes_;
+    std::string window_;
+    LogLocation window_at_;  // where window_ was read from (segment 0: nothing read yet)
+  };
 
   // Reads a log directory without opening it for appends and without repairing anything (safe beside
   // a running server): visits every complete entry in order. An unfinished append at the very end is
@@ -65,8 +98,10 @@ class SegmentLog {
   const std::string& dir() const { return dir_; }
 
  private:
+  using LocatedVisitor = std::function<bool(const store::LedgerEntry&, LogLocation)>;
   static Result<std::string> ScanSegments(const std::string& dir, uint32_t last, uint64_t last_end,
-                                          const std::function<bool(const store::LedgerEntry&)>& visit);
+                                          const LocatedVisitor& visit);
+  Result<int> ReadFd(uint32_t segment) const;  // the segment's read-only descriptor, opened on first use
   struct Segment {
     uint32_t index = 0;
     int fd = -1;
@@ -95,6 +130,9 @@ class SegmentLog {
   uint32_t published_index_ = 0;
   uint64_t published_end_ = 0;
   Stats stats_;
+
+  mutable std::mutex read_mu_;      // guards read_fds_
+  mutable std::vector<int> read_fds_;  // [segment - 1]: descriptor for Readers, -1 until first used
 };
 
 }  // namespace pantau::ledger

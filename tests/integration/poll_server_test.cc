@@ -2,6 +2,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -9,9 +10,9 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "http/test_client.h"
+#include "ledger/log_record.h"
 #include "serve_process.h"
 
 namespace pantau::integration {
@@ -272,7 +273,7 @@ TEST_F(PollServerTest, ServerSentEventsDeliverTallyUpdates) {
   EXPECT_EQ(seen, 3);
 }
 
-TEST_F(PollServerTest, VerifyFindsATamperedVoteInTheDatabaseAndInAnExport) {
+TEST_F(PollServerTest, VerifyFindsATamperedVoteInTheVoteLogAndInAnExport) {
   Start();
   TestClient client(server_->port());
   const CreatedPoll poll = Create(client, PollBody("live"));
@@ -301,10 +302,23 @@ TEST_F(PollServerTest, VerifyFindsATamperedVoteInTheDatabaseAndInAnExport) {
   EXPECT_NE(bad_csv.output.find("seq 7"), std::string::npos) << bad_csv.output;
 
   EXPECT_EQ(RunPantau({"verify", db_}).exit_code, 0);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE votes SET choice = 3 WHERE seq = 5", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  // A forger rewrites vote 5 in the vote log, frame checksum and all: its chain no longer holds.
+  const std::string segment = db_ + "-ledger/0000000001.seg";
+  std::string bytes;
+  {
+    std::ifstream in(segment, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string rewritten = bytes.substr(0, 16);
+  for (size_t at = 16;;) {
+    ledger::FrameRead frame = ledger::ReadFrame(std::string_view(bytes).substr(at));
+    if (frame.kind != ledger::FrameRead::Kind::kEntry) break;
+    at += frame.size;
+    if (frame.entry.vote.seq == 5) frame.entry.vote.choice = 3;
+    ledger::AppendFrame(rewritten, frame.entry);
+  }
+  rewritten.resize(bytes.size(), '\0');
+  std::ofstream(segment, std::ios::binary | std::ios::trunc) << rewritten;
   auto bad_db = RunPantau({"verify", db_});
   EXPECT_EQ(bad_db.exit_code, 1) << bad_db.output;
   EXPECT_NE(bad_db.output.find("seq 5"), std::string::npos) << bad_db.output;

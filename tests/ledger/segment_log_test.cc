@@ -126,6 +126,64 @@ TEST(SegmentLog, RollsIntoNewSegmentsIncludingOversizedBatches) {
   EXPECT_FALSE(std::filesystem::exists(Segment(dir.path(), 1) + ".prep"));
 }
 
+TEST(SegmentLog, ReadersReadTheLocationsAppendAndScanReport) {
+  TempDir dir;
+  store::ChainTail tail;
+  std::vector<store::LedgerEntry> all;
+  std::vector<LogLocation> where;
+  {
+    auto log = OpenLog(dir.path(), 4096);
+    for (int batch = 0; batch < 30; ++batch) {
+      auto entries = Continue(tail, kPoll, batch == 10 ? 60 : 3, 1000 * batch);  // batch 10 > one segment
+      std::vector<LogLocation> placed;
+      ASSERT_TRUE(log->Append(entries, placed).has_value());
+      ASSERT_EQ(placed.size(), entries.size());
+      all.insert(all.end(), entries.begin(), entries.end());
+      where.insert(where.end(), placed.begin(), placed.end());
+    }
+    ASSERT_GT(log->stats().segments, 3u);
+    SegmentLog::Reader point(*log), window(*log, 64 << 10);
+    for (size_t i = 0; i < all.size(); ++i) {
+      auto read = point.Read(where[i]);
+      ASSERT_TRUE(read.has_value()) << i << ": " << read.error().ToLogString();
+      EXPECT_EQ(*read, all[i]);
+      EXPECT_EQ(*window.Read(where[i]), all[i]);
+    }
+    EXPECT_EQ(*point.Read(where[7]), all[7]);  // backwards, and into another segment
+    LogLocation between = where[3];
+    between.offset += 1;
+    EXPECT_EQ(point.Read(between).error().code, ErrorCode::kDataLoss);
+  }
+  auto reopened = OpenLog(dir.path(), 4096);
+  std::vector<LogLocation> scanned;
+  ASSERT_TRUE(reopened->Scan([&](const store::LedgerEntry&, LogLocation at) {
+    scanned.push_back(at);
+    return true;
+  }).has_value());
+  EXPECT_EQ(scanned, where);
+  SegmentLog::Reader reader(*reopened);
+  EXPECT_EQ(*reader.Read(where.back()), all.back());
+}
+
+// A Reader's window may have been read before later frames were appended: reading them must go back to
+// the file rather than take the zeros it holds for them.
+TEST(SegmentLog, AReaderSeesFramesAppendedAfterItsWindowWasRead) {
+  TempDir dir;
+  auto log = OpenLog(dir.path());
+  SegmentLog::Reader reader(*log, 64 << 10);
+  store::ChainTail tail;
+  for (int batch = 0; batch < 20; ++batch) {
+    auto entries = Continue(tail, kPoll, 2, 10 * batch);
+    std::vector<LogLocation> placed;
+    ASSERT_TRUE(log->Append(entries, placed).has_value());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      auto read = reader.Read(placed[i]);
+      ASSERT_TRUE(read.has_value()) << read.error().ToLogString();
+      EXPECT_EQ(*read, entries[i]);
+    }
+  }
+}
+
 // A crash during an append can leave any part of its bytes on disk; recovery must keep exactly the
 // frames that were complete before it, and the next append must read back cleanly.
 TEST(SegmentLog, RecoveryAfterACrashAtEveryPointOfAnAppend) {

@@ -1,8 +1,8 @@
 // Store factories for the typed contract suite (store_contract_test.cc). A factory owns one backing
 // storage: the first Open() yields a store over empty storage, later calls reopen the same storage (the
 // durability tests drop the store and reopen). A PostgreSQL factory joins kStoreFactories later,
-// skipping itself when no server is configured. The journaled store (the vote log in front of SQLite,
-// as `pantau serve` runs it) is held to the same contract.
+// skipping itself when no server is configured. The journaled store (votes in the vote log, the rest in
+// SQLite, as `pantau serve` runs it) is held to the same contract.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -43,12 +43,12 @@ class JournaledSqliteStoreFactory {
   static std::string Unavailable() { return {}; }
 
   std::unique_ptr<store::Store> Open() {
-    auto db = store::SqliteStore::Open(dir_.File("pantau.db"), {.sync_vote_commits = false});
+    auto db = store::SqliteStore::Open(dir_.File("pantau.db"));
     if (!db) {
       ADD_FAILURE() << "SqliteStore::Open: " << db.error().ToLogString();
       return nullptr;
     }
-    // Small segments, so the contract's batches also cross segment boundaries.
+    // Small segments, so the contract's batches (and reads) also cross segment boundaries.
     ledger::JournaledStore::Options options;
     options.log.segment_bytes = 64 << 10;
     auto store = ledger::JournaledStore::Open(std::move(*db), dir_.File("pantau.db-ledger"), options);

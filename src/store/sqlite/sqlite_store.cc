@@ -1,9 +1,7 @@
 // SqliteStore: opening, the reader pool, polls and panel tokens. Votes are in sqlite_store_votes.cc.
 #include "store/sqlite/sqlite_store.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <utility>
@@ -13,6 +11,7 @@
 #include "store/sqlite/internal/reader_pool.h"
 #include "store/sqlite/internal/rows.h"
 #include "store/sqlite/internal/store_queries.h"
+#include "store/sync_directory.h"
 
 namespace pantau::store {
 
@@ -24,18 +23,6 @@ namespace {
 // Idle read connections kept open; more are opened on demand (e.g. a scan visitor that reads) and
 // closed on return when this many are already idle.
 constexpr size_t kMaxIdleReaders = 8;
-
-// SQLite syncs the directory when it creates the WAL, not when it creates the main file: do that once
-// here, so a database created just before a power cut still has its directory entry afterwards.
-Status SyncDirectoryOf(const std::string& path) {
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return std::unexpected(Error::Unavailable("storage is unavailable", "cannot open " + dir));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return std::unexpected(Error::Unavailable("storage is unavailable", "fsync failed on " + dir));
-  return Ok();
-}
 
 Status InsertOptions(Connection& conn, const Poll& poll) {
   PANTAU_ASSIGN_OR_RETURN(auto stmt, conn.Prepare(
@@ -68,9 +55,7 @@ Result<std::vector<PollOption>> ReadOptions(Connection& conn, const PollId& id) 
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) { return Open(path, Options{}); }
-
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, Options options) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
   if (path.empty() || path == ":memory:" || path.starts_with("file:"))
     return std::unexpected(Error::InvalidArgument("the database path must name a file"));
   PANTAU_ASSIGN_OR_RETURN(auto writer, Connection::Open(path, Connection::Role::kWriter));
@@ -83,18 +68,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   // Truncate the WAL back to 64 MiB after checkpoints so it does not keep its high-water size.
   PANTAU_RETURN_IF_ERROR(writer->Exec("PRAGMA journal_size_limit=67108864"));
   PANTAU_RETURN_IF_ERROR(internal::RunMigrations(*writer));
-  PANTAU_RETURN_IF_ERROR(SyncDirectoryOf(path));
+  // SQLite syncs the directory when it creates the WAL, not when it creates the main file: do that once
+  // here, so a database created just before a power cut still has its directory entry afterwards.
+  PANTAU_RETURN_IF_ERROR(SyncDirectory(std::filesystem::path(path).parent_path().string()));
   auto readers = std::make_unique<internal::ReaderPool>(path, kMaxIdleReaders);
   {
     // Open the first reader now, so a problem with read connections shows at start-up.
     PANTAU_ASSIGN_OR_RETURN(auto reader, readers->Acquire());
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers), options));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<internal::ReaderPool> readers,
-                         Options options)
-    : writer_(std::move(writer)), readers_(std::move(readers)), options_(options) {}
+SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<internal::ReaderPool> readers)
+    : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
 SqliteStore::~SqliteStore() = default;
 

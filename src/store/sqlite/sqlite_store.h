@@ -23,19 +23,11 @@ class ReaderPool;
 
 class SqliteStore final : public Store {
  public:
-  struct Options {
-    // false: AppendVotes commits without waiting for an fsync (synchronous=NORMAL for that transaction;
-    // the next synced commit covers it). Only for a store behind ledger::JournaledStore, whose vote log
-    // is the durable record and re-applies what a crash took from the database. Other writes always sync.
-    bool sync_vote_commits = true;
-  };
-
   // Opens or creates the database file at `path` and brings its schema up to date (migrations keyed by
   // PRAGMA user_version). Errors: Unavailable when the file cannot be opened or created, DataLoss when
   // it is not an SQLite database, FailedPrecondition when its schema is newer than this program or its
   // file system cannot do WAL.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, Options options);
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);  // default Options
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
   ~SqliteStore() override;
 
   Status CreatePoll(const Poll& poll, const PollSecrets& secrets) override;
@@ -56,16 +48,12 @@ class SqliteStore final : public Store {
   Result<std::optional<PanelToken>> FindPanelToken(const PollId& poll, const std::string& token_hash) override;
 
  private:
-  SqliteStore(std::unique_ptr<internal::Connection> writer, std::unique_ptr<internal::ReaderPool> readers,
-              Options options);
-
-  Status AppendLocked(const std::vector<LedgerEntry>& batch);  // AppendVotes with write_mu_ held
+  SqliteStore(std::unique_ptr<internal::Connection> writer, std::unique_ptr<internal::ReaderPool> readers);
 
   std::mutex write_mu_;  // serialises every write transaction on writer_
   std::unique_ptr<internal::Connection> writer_;
   // Read connections, each lent to one thread at a time.
   std::unique_ptr<internal::ReaderPool> readers_;
-  const Options options_;
 };
 
 }  // namespace pantau::store

@@ -48,15 +48,6 @@ Status VisitEntries(internal::Statement& stmt, const std::function<bool(const Le
 Status SqliteStore::AppendVotes(const std::vector<LedgerEntry>& batch) {
   if (batch.empty()) return Ok();
   std::lock_guard lock(write_mu_);
-  if (options_.sync_vote_commits) return AppendLocked(batch);
-  // Not waiting for the fsync: the caller's vote log holds these votes durably already.
-  PANTAU_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous=NORMAL"));
-  Status appended = AppendLocked(batch);
-  PANTAU_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous=FULL"));
-  return appended;
-}
-
-Status SqliteStore::AppendLocked(const std::vector<LedgerEntry>& batch) {
   PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*writer_, Transaction::Kind::kWrite));
   PANTAU_ASSIGN_OR_RETURN(auto insert, writer_->Prepare(fmt::format(
       "INSERT INTO votes ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
