@@ -1,11 +1,13 @@
 // Handlers for votes: cast one (acknowledged only once durable) and check a receipt.
+#include <optional>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "api/poll_api.h"
-#include "http/await_callback.h"
 #include "http/co_result.h"
 #include "http/problem.h"
+#include "http/resume_queue.h"
 #include "json/poll_codec.h"
 #include "ledger/chain.h"
 #include "netintel/ip_address.h"
@@ -26,32 +28,41 @@ PollApi::Reply PollApi::CastVote(http::RequestContext& ctx) {
   PANTAU_CO_ASSIGN_OR_RETURN(boost::json::value body, ctx.JsonBody());
   PANTAU_CO_ASSIGN_OR_RETURN(json::VoteBody vote, json::DecodeVoteBody(body));
 
-  polls::VoteRequest request;
-  request.poll = PollId{std::string(ctx.Param("id"))};
-  request.choice = vote.choice;
-  request.client_ip = std::string(client_ip);
-  request.user_agent = std::string(ctx.Header("User-Agent").value_or(""));
-  request.device_id = std::string(ctx.Cookie(kDeviceCookie).value_or(""));
-  request.share_token = std::move(vote.share_token);
-  request.referrer = std::string(ctx.Header("Referer").value_or(""));
-  request.panel_token = std::move(vote.panel_token);
-  const std::string previous_device = request.device_id;
+  const std::string_view previous_device = ctx.Cookie(kDeviceCookie).value_or("");
+  const polls::VoteRequestView request{.poll = ctx.Param("id"),
+                                       .choice = vote.choice,
+                                       .client_ip = client_ip,
+                                       .user_agent = ctx.Header("User-Agent").value_or(""),
+                                       .device_id = previous_device,
+                                       .share_token = vote.share_token,
+                                       .referrer = ctx.Header("Referer").value_or(""),
+                                       .panel_token = vote.panel_token};
 
-  // Named, not a temporary in the co_await (see export_handler.cc: GCC PR 100611).
-  std::function<void(std::function<void(Result<polls::VoteAccepted>)>)> submit = [&](auto done) {
-    d_.votes.Submit(std::move(request), std::move(done));
+  // The vote's completion lives in this frame; the committer fills it in and wakes us with the
+  // others of its batch. Named, not a temporary in the co_await (see http/co_result.h).
+  struct Call final : polls::VoteCompletion, http::Resumable {
+    explicit Call(http::ResumeQueue& q) : queue(q) {}
+    void VoteDone(Result<store::LedgerEntry> entry) override {
+      result.emplace(std::move(entry));
+      queue.Wake(*this);
+    }
+    http::ResumeQueue& queue;
+    std::optional<Result<store::LedgerEntry>> result;
   };
-  Result<polls::VoteAccepted> accepted = co_await http::AwaitCallback<polls::VoteAccepted>(std::move(submit));
-  if (!accepted) co_return std::unexpected(std::move(accepted).error());
+  Call call(vote_waits_);
+  auto start = [&] { d_.votes.Submit(request, call); };
+  co_await vote_waits_.Wait(call, start);
+  Result<store::LedgerEntry>& entry = *call.result;
+  if (!entry) co_return std::unexpected(std::move(entry).error());
 
-  const std::string& id = accepted->entry.vote.poll.value();
+  const std::string& id = entry->vote.poll.value();
   auto response = http::Response::Json(
       http::HttpStatus::created,
-      boost::json::object{{"receipt", json::EncodeReceipt(accepted->entry)}, {"results_url", "/p/" + id + "/hasil"}});
+      boost::json::object{{"receipt", json::EncodeReceipt(*entry)}, {"results_url", "/p/" + id + "/hasil"}});
   response.CacheControl("no-store");
-  if (accepted->device_id != previous_device) {
+  if (entry->vote.device_id != previous_device) {
     response.Cookie(http::SetCookie{.name = std::string(kDeviceCookie),
-                                    .value = accepted->device_id,
+                                    .value = entry->vote.device_id,
                                     .max_age = std::chrono::seconds(400LL * 24 * 3600),
                                     .http_only = true,
                                     .secure = options_.secure_cookies});
