@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/rate_limiter.h"
+#include "http/resume_queue.h"
 #include "http/request_context.h"
 #include "http/response.h"
 #include "http/router.h"
@@ -63,6 +64,7 @@ class PollApi {
 
   PollApiDeps d_;
   PollApiOptions options_;
+  http::ResumeQueue vote_waits_;  // resumes CastVote once the committer has made its vote durable
 };
 
 }  // namespace pantau::api

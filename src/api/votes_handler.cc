@@ -1,11 +1,13 @@
 // Handlers for votes: cast one (acknowledged only once durable) and check a receipt.
+#include <optional>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "api/poll_api.h"
-#include "http/await_callback.h"
 #include "http/co_result.h"
 #include "http/problem.h"
+#include "http/resume_queue.h"
 #include "json/poll_codec.h"
 #include "ledger/chain.h"
 #include "netintel/ip_address.h"
@@ -13,50 +15,87 @@
 
 namespace pantau::api {
 
-PollApi::Reply PollApi::CastVote(http::RequestContext& ctx) {
+namespace {
+
+// One vote in flight: the request (borrowed from the RequestContext), its completion and the reply.
+// It lives in CastVote's coroutine frame, which holds little else; the reply is built by VoteDone on
+// the committer's thread, so the io thread only has to send it.
+struct VoteCall final : polls::VoteCompletion, http::Resumable {
+  VoteCall(http::ResumeQueue& q, bool secure) : queue(q), secure_cookies(secure) {}
+
+  void VoteDone(Result<store::LedgerEntry> entry) override {
+    if (!entry) {
+      reply.emplace(std::unexpected(std::move(entry).error()));
+    } else {
+      std::string body;
+      body.reserve(256);
+      json::AppendVoteAccepted(body, *entry);
+      http::Response response = http::Response::JsonText(http::HttpStatus::created, std::move(body));
+      response.CacheControl("no-store");
+      if (entry->vote.device_id != request.device_id) {  // a new device id was minted
+        response.Cookie(http::SetCookie{.name = std::string(kDeviceCookie),
+                                        .value = entry->vote.device_id,
+                                        .max_age = std::chrono::seconds(400LL * 24 * 3600),
+                                        .http_only = true,
+                                        .secure = secure_cookies});
+      }
+      reply.emplace(std::move(response));
+    }
+    queue.Wake(*this);
+  }
+
+  http::ResumeQueue& queue;
+  const bool secure_cookies;
+  polls::VoteRequestView request;
+  json::VoteBody decoded;  // the body, when it needed the full decoder
+  std::optional<Result<http::Response>> reply;
+};
+
+// Everything before the vote is submitted, outside the coroutine (whose frame keeps every local):
+// rate limit, body, request. A value means the reply is ready without voting.
+std::optional<Result<http::Response>> PrepareVote(http::RequestContext& ctx, http::RateLimiter& limiter,
+                                                  VoteCall& call) {
   const std::string_view client_ip = ctx.ClientIp();
   // Generous per-network-prefix limit; never a per-IP block (CGNAT puts many voters behind one IP).
-  if (d_.vote_limiter.enabled()) {
+  if (limiter.enabled()) {
     auto ip = netintel::IpAddress::Parse(client_ip);
     if (ip) {
-      auto decision = d_.vote_limiter.Check(netintel::PrefixOf(*ip));
-      if (!decision.allowed) co_return http::TooManyRequests(decision.retry_after, ctx.Language());
+      auto decision = limiter.Check(netintel::PrefixOf(*ip));
+      if (!decision.allowed) return http::TooManyRequests(decision.retry_after, ctx.Language());
     }
   }
-  PANTAU_CO_ASSIGN_OR_RETURN(boost::json::value body, ctx.JsonBody());
-  PANTAU_CO_ASSIGN_OR_RETURN(json::VoteBody vote, json::DecodeVoteBody(body));
-
-  polls::VoteRequest request;
-  request.poll = PollId{std::string(ctx.Param("id"))};
-  request.choice = vote.choice;
-  request.client_ip = std::string(client_ip);
-  request.user_agent = std::string(ctx.Header("User-Agent").value_or(""));
-  request.device_id = std::string(ctx.Cookie(kDeviceCookie).value_or(""));
-  request.share_token = std::move(vote.share_token);
-  request.referrer = std::string(ctx.Header("Referer").value_or(""));
-  request.panel_token = std::move(vote.panel_token);
-  const std::string previous_device = request.device_id;
-
-  // Named, not a temporary in the co_await (see export_handler.cc: GCC PR 100611).
-  std::function<void(std::function<void(Result<polls::VoteAccepted>)>)> submit = [&](auto done) {
-    d_.votes.Submit(std::move(request), std::move(done));
-  };
-  Result<polls::VoteAccepted> accepted = co_await http::AwaitCallback<polls::VoteAccepted>(std::move(submit));
-  if (!accepted) co_return std::unexpected(std::move(accepted).error());
-
-  const std::string& id = accepted->entry.vote.poll.value();
-  auto response = http::Response::Json(
-      http::HttpStatus::created,
-      boost::json::object{{"receipt", json::EncodeReceipt(accepted->entry)}, {"results_url", "/p/" + id + "/hasil"}});
-  response.CacheControl("no-store");
-  if (accepted->device_id != previous_device) {
-    response.Cookie(http::SetCookie{.name = std::string(kDeviceCookie),
-                                    .value = accepted->device_id,
-                                    .max_age = std::chrono::seconds(400LL * 24 * 3600),
-                                    .http_only = true,
-                                    .secure = options_.secure_cookies});
+  auto text = ctx.JsonText();
+  if (!text) return std::unexpected(std::move(text).error());
+  std::optional<json::VoteBodyView> vote = json::ScanPlainVoteBody(*text);
+  if (!vote) {  // anything but the plain shape: the DOM decoder, which also words every error
+    auto body = ctx.JsonBody();
+    if (!body) return std::unexpected(std::move(body).error());
+    auto decoded = json::DecodeVoteBody(*body);
+    if (!decoded) return std::unexpected(std::move(decoded).error());
+    call.decoded = std::move(*decoded);
+    vote = json::VoteBodyView{call.decoded.choice, call.decoded.share_token, call.decoded.panel_token};
   }
-  co_return response;
+  call.request = polls::VoteRequestView{.poll = ctx.Param("id"),
+                                        .choice = vote->choice,
+                                        .client_ip = client_ip,
+                                        .user_agent = ctx.Header("User-Agent").value_or(""),
+                                        .device_id = ctx.Cookie(kDeviceCookie).value_or(""),
+                                        .share_token = vote->share_token,
+                                        .referrer = ctx.Header("Referer").value_or(""),
+                                        .panel_token = vote->panel_token};
+  return std::nullopt;
+}
+
+}  // namespace
+
+PollApi::Reply PollApi::CastVote(http::RequestContext& ctx) {
+  VoteCall call(vote_waits_, options_.secure_cookies);
+  if (auto early = PrepareVote(ctx, d_.vote_limiter, call)) co_return std::move(*early);
+  // The committer fills the call in and wakes us with the rest of its durable batch. Named, not a
+  // temporary in the co_await (see http/co_result.h).
+  auto start = [&] { d_.votes.Submit(call.request, call); };
+  co_await vote_waits_.Wait(call, start);
+  co_return std::move(*call.reply);
 }
 
 PollApi::Reply PollApi::CheckReceipt(http::RequestContext& ctx) {

@@ -177,11 +177,16 @@ std::optional<std::string_view> RequestContext::BearerToken() const {
 
 std::string_view RequestContext::Body() const { return raw_.message.body(); }
 
-Result<boost::json::value> RequestContext::JsonBody() const {
+Result<std::string_view> RequestContext::JsonText() const {
   std::string_view type = Trim(Header("Content-Type").value_or(""));
   type = Trim(type.substr(0, type.find(';')));
   if (!IEquals(type, "application/json"))
     return std::unexpected(UnsupportedMediaType("application/json", Language()));
+  return Body();
+}
+
+Result<boost::json::value> RequestContext::JsonBody() const {
+  if (auto text = JsonText(); !text) return std::unexpected(std::move(text).error());
   boost::json::parse_options options;
   options.max_depth = kMaxJsonDepth;
   unsigned char scratch[512];  // the parser's working stack: no heap for shallow documents

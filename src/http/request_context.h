@@ -75,6 +75,9 @@ class RequestContext {
   // The body as JSON. Errors: 415 `unsupported-media-type` unless Content-Type is application/json
   // (parameters such as charset allowed); 400 `malformed-json` with the byte position otherwise.
   Result<boost::json::value> JsonBody() const;
+  // The body's text once Content-Type says JSON (the same 415 as JsonBody otherwise), for decoders
+  // that read it without a DOM.
+  Result<std::string_view> JsonText() const;
 
   // The client's address as text: the socket peer, or with trust_proxy the right-most
   // X-Forwarded-For entry (the one our own proxy appended). Never log it.

@@ -60,6 +60,10 @@ Response Response::Json(HttpStatus status, const boost::json::value& body) {
   return Response(status, StaticType{"application/json"}, boost::json::serialize(body));
 }
 
+Response Response::JsonText(HttpStatus status, std::string json) {
+  return Response(status, StaticType{"application/json"}, std::move(json));
+}
+
 Response Response::Text(HttpStatus status, std::string body) {
   return Response(status, StaticType{"text/plain; charset=utf-8"}, std::move(body));
 }

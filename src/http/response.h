@@ -47,6 +47,8 @@ class Response {
 
   static Response Json(HttpStatus status, const boost::json::value& body);
   static Response Json(const boost::json::value& body) { return Json(HttpStatus::ok, body); }
+  // A body already serialized as JSON (application/json), e.g. from a template.
+  static Response JsonText(HttpStatus status, std::string json);
   static Response Text(HttpStatus status, std::string body);  // text/plain; charset=utf-8
   static Response Html(HttpStatus status, std::string body);  // text/html; charset=utf-8
   // text/csv; with a download name, also Content-Disposition: attachment.

@@ -1,5 +1,11 @@
 #include "json/poll_codec.h"
 
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <iterator>
+
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include "json/json_fields.h"
@@ -98,6 +104,122 @@ Result<VoteBody> DecodeVoteBody(const boost::json::value& body) {
   PANTAU_ASSIGN_OR_RETURN(vote.share_token, OptionalString(*o, "share_token", 64));
   PANTAU_ASSIGN_OR_RETURN(vote.panel_token, OptionalString(*o, "panel_token", 64));
   return vote;
+}
+
+namespace {
+
+// The plain-shape scanner behind ScanPlainVoteBody. Every method returns false to give up.
+class PlainVoteScanner {
+ public:
+  explicit PlainVoteScanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool Scan(VoteBodyView& out) {
+    SkipSpace();
+    if (!Eat('{')) return false;
+    bool have_choice = false, have_share = false, have_panel = false;
+    for (;;) {
+      SkipSpace();
+      std::string_view key;
+      if (!String(key)) return false;
+      SkipSpace();
+      if (!Eat(':')) return false;
+      SkipSpace();
+      if (key == "choice") {
+        if (have_choice || !Choice(out.choice)) return false;
+        have_choice = true;
+      } else if (key == "share_token") {
+        if (have_share || !String(out.share_token)) return false;
+        have_share = true;
+      } else if (key == "panel_token") {
+        if (have_panel || !String(out.panel_token)) return false;
+        have_panel = true;
+      } else {
+        return false;
+      }
+      SkipSpace();
+      if (Eat('}')) break;
+      if (!Eat(',')) return false;
+    }
+    SkipSpace();
+    return have_choice && p_ == end_;
+  }
+
+ private:
+  void SkipSpace() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+  }
+  bool Eat(char c) {
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  // A string of printable ASCII without escapes, at most 64 characters (keys included).
+  bool String(std::string_view& out) {
+    if (!Eat('"')) return false;
+    const char* begin = p_;
+    while (p_ != end_ && *p_ != '"') {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c < 0x20 || c > 0x7e || c == '\\') return false;
+      ++p_;
+    }
+    if (p_ == end_ || p_ - begin > 64) return false;
+    out = std::string_view(begin, static_cast<size_t>(p_ - begin));
+    ++p_;
+    return true;
+  }
+  // 1..99: one or two digits, no leading zero; a number that continues (more digits, '.', 'e') is not plain.
+  bool Choice(int& out) {
+    if (p_ == end_ || *p_ < '1' || *p_ > '9') return false;
+    int n = *p_++ - '0';
+    if (p_ != end_ && *p_ >= '0' && *p_ <= '9') n = n * 10 + (*p_++ - '0');
+    if (p_ != end_ && ((*p_ >= '0' && *p_ <= '9') || *p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+    out = n;
+    return true;
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+// Whether boost::json::serialize writes `s` between quotes unchanged.
+bool NeedsNoEscape(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+  });
+}
+
+}  // namespace
+
+std::optional<VoteBodyView> ScanPlainVoteBody(std::string_view text) {
+  VoteBodyView out;
+  if (!PlainVoteScanner(text).Scan(out)) return std::nullopt;
+  return out;
+}
+
+void AppendVoteAccepted(std::string& out, const store::LedgerEntry& entry) {
+  const std::string& poll = entry.vote.poll.value();
+  if (!NeedsNoEscape(poll)) {  // never for the ids pantau mints; keep the general encoder's escaping
+    out += boost::json::serialize(boost::json::object{{"receipt", EncodeReceipt(entry)},
+                                                      {"results_url", "/p/" + poll + "/hasil"}});
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::array<char, 64> hash;
+  for (size_t i = 0; i < entry.entry_hash.size(); ++i) {
+    hash[2 * i] = kHex[entry.entry_hash[i] >> 4];
+    hash[2 * i + 1] = kHex[entry.entry_hash[i] & 0xf];
+  }
+  using namespace std::chrono;
+  const auto day = floor<days>(entry.vote.time);
+  const year_month_day ymd{day};
+  const hh_mm_ss hms{entry.vote.time - day};
+  // The time as FormatRfc3339 writes it.
+  fmt::format_to(std::back_inserter(out),
+                 R"({{"receipt":{{"poll":"{}","seq":{},"hash":"{}","time":"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z"}},"results_url":"/p/{}/hasil"}})",
+                 poll, entry.vote.seq, std::string_view(hash.data(), hash.size()), static_cast<int>(ymd.year()),
+                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
+                 hms.minutes().count(), hms.seconds().count(), hms.subseconds().count(), poll);
 }
 
 boost::json::object EncodeReceipt(const store::LedgerEntry& entry) {

@@ -55,20 +55,35 @@ Status GroupCommitter::Start() {
   return Ok();
 }
 
-void GroupCommitter::Submit(Vote vote, Callback done) {
+void GroupCommitter::Submit(Vote vote, Callback done) { Enqueue(Pending{std::move(vote), std::move(done)}); }
+
+void GroupCommitter::Submit(Vote vote, CommitWaiter& waiter) {
+  Enqueue(Pending{std::move(vote), Callback(), &waiter});
+}
+
+void GroupCommitter::Complete(Pending& p, Result<store::LedgerEntry> entry) {
+  if (p.waiter != nullptr) {
+    CommitWaiter* waiter = std::exchange(p.waiter, nullptr);
+    CallQuietly([waiter](Result<store::LedgerEntry> e) { waiter->Committed(std::move(e)); }, std::move(entry));
+  } else {
+    CallQuietly(p.done, std::move(entry));
+  }
+}
+
+void GroupCommitter::Enqueue(Pending p) {
   {
     std::unique_lock lock(mu_);
     if (!running_ || stopping_) {
       lock.unlock();
-      done(std::unexpected(Error::Unavailable("voting is not accepting submissions right now; try again")));
+      Complete(p, std::unexpected(Error::Unavailable("voting is not accepting submissions right now; try again")));
       return;
     }
     if (queue_.size() >= options_.max_queue) {
       lock.unlock();
-      done(std::unexpected(Error::ResourceExhausted("too many votes are waiting to be recorded; try again shortly")));
+      Complete(p, std::unexpected(Error::ResourceExhausted("too many votes are waiting to be recorded; try again shortly")));
       return;
     }
-    queue_.push_back(Pending{std::move(vote), std::move(done)});
+    queue_.push_back(std::move(p));
   }
   wake_.notify_all();
 }
@@ -142,8 +157,7 @@ void GroupCommitter::CommitBatch(std::vector<Pending>& batch) {
     entries = LinkAll(TakeVotes(batch), tails);
     status = Append(entries);
   }
-  for (auto& p : refused)
-    CallQuietly(p.done, Result<store::LedgerEntry>(std::unexpected(PanelTokenSpent())));
+  for (auto& p : refused) Complete(p, std::unexpected(PanelTokenSpent()));
 
   if (!status) {
     spdlog::error("ledger: a batch of {} votes was not recorded: {}", entries.size(),
@@ -155,7 +169,7 @@ void GroupCommitter::CommitBatch(std::vector<Pending>& batch) {
     }
     const Error unavailable =
         Error::Unavailable("the vote could not be recorded; try again", status.error().ToLogString());
-    for (auto& p : batch) CallQuietly(p.done, Result<store::LedgerEntry>(std::unexpected(unavailable)));
+    for (auto& p : batch) Complete(p, std::unexpected(unavailable));
     return;
   }
   if (entries.empty()) return;
@@ -167,8 +181,7 @@ void GroupCommitter::CommitBatch(std::vector<Pending>& batch) {
     stats_.largest_batch = std::max(stats_.largest_batch, entries.size());
   }
   if (on_durable_batch_) CallQuietly(on_durable_batch_, entries);
-  for (size_t i = 0; i < batch.size(); ++i)
-    CallQuietly(batch[i].done, Result<store::LedgerEntry>(std::move(entries[i])));
+  for (size_t i = 0; i < batch.size(); ++i) Complete(batch[i], std::move(entries[i]));
 }
 
 std::vector<store::LedgerEntry> GroupCommitter::LinkAll(std::vector<Vote> votes,

@@ -7,6 +7,8 @@
 //   if (auto s = committer.Start(); !s) ...            // loads every poll's chain tail
 //   committer.Submit(vote, [](Result<LedgerEntry> r) { ... });   // r: the durable entry, or an error
 //   committer.Stop();                                  // drains what is queued, then joins
+// A hot caller may pass a CommitWaiter embedded in its own state instead of a Callback: the same
+// contract, without a std::function (and its heap allocation) per vote.
 //
 // Callbacks and the batch listener run on the writer thread and must be quick (post elsewhere); they
 // must not call Stop(). An exception escaping one is logged and swallowed so the writer keeps going.
@@ -33,6 +35,16 @@
 #include "store/store.h"
 
 namespace pantau::ledger {
+
+// The completion of one submission, owned by the submitter (it must stay alive until Committed is
+// called). Committed is called exactly once, with the same rules as a GroupCommitter::Callback.
+class CommitWaiter {
+ public:
+  virtual void Committed(Result<store::LedgerEntry> entry) = 0;
+
+ protected:
+  ~CommitWaiter() = default;
+};
 
 class GroupCommitter {
  public:
@@ -62,6 +74,8 @@ class GroupCommitter {
   // caller's thread with ResourceExhausted when max_queue submissions are pending or Unavailable when
   // not running (or stopping).
   void Submit(Vote vote, Callback done);
+  // The same with an embedded completion: `waiter` must outlive its Committed call.
+  void Submit(Vote vote, CommitWaiter& waiter);
   // Completes everything queued, then stops the writer thread. Idempotent; a concurrent caller
   // returns once the first has finished draining.
   void Stop();
@@ -73,8 +87,11 @@ class GroupCommitter {
  private:
   struct Pending {
     Vote vote;
-    Callback done;
+    Callback done;                   // exactly one of done / waiter is set
+    CommitWaiter* waiter = nullptr;
   };
+  static void Complete(Pending& p, Result<store::LedgerEntry> entry);
+  void Enqueue(Pending p);
   void Run();
   void CommitBatch(std::vector<Pending>& batch);
   // Links `votes` (in order) to the current tails; `tails` receives each poll's advanced tail.

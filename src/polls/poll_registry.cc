@@ -11,23 +11,23 @@ uint64_t PollState::DeviceKey(std::string_view device_id) { return std::hash<std
 
 bool PollState::ReserveDevice(std::string_view device_id) {
   std::lock_guard lock(mu_);
-  return devices_.insert(DeviceKey(device_id)).second;
+  return devices_.Insert(DeviceKey(device_id));
 }
 
 void PollState::ReleaseDevice(std::string_view device_id) {
   std::lock_guard lock(mu_);
-  devices_.erase(DeviceKey(device_id));
+  devices_.Erase(DeviceKey(device_id));
 }
 
 bool PollState::HasVoted(std::string_view device_id) const {
   std::lock_guard lock(mu_);
-  return devices_.contains(DeviceKey(device_id));
+  return devices_.Contains(DeviceKey(device_id));
 }
 
 void PollState::LoadDevices(const std::vector<std::string>& device_ids) {
   std::lock_guard lock(mu_);
-  devices_.reserve(device_ids.size());
-  for (const auto& id : device_ids) devices_.insert(DeviceKey(id));
+  devices_.Reserve(devices_.size() + device_ids.size());
+  for (const auto& id : device_ids) devices_.Insert(DeviceKey(id));
 }
 
 bool PollState::ReservePanelToken(const std::string& token_hash) {

@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/poll.h"
+#include "polls/device_set.h"
 #include "polls/tally.h"
 #include "store/store.h"
 
@@ -49,7 +50,7 @@ class PollState {
   mutable std::mutex mu_;
   // 64-bit hashes of device ids: 8 bytes a voter instead of a string; ids are 160-bit random tokens
   // an attacker cannot choose to collide with someone else's.
-  std::unordered_set<uint64_t> devices_;
+  DeviceSet devices_;
   std::unordered_set<std::string> panel_tokens_in_flight_;
 };
 

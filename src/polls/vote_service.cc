@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -73,15 +75,46 @@ Result<NetworkLocus> VoteService::LocusOf(const PollState& state, std::string_vi
   return locus;
 }
 
+void VoteCompletion::Committed(Result<store::LedgerEntry> entry) {
+  if (!entry) {
+    if (!panel_token_hash_.empty()) state_->ReleasePanelToken(panel_token_hash_);
+    else state_->ReleaseDevice(std::string_view(device_id_.data(), device_id_.size()));
+  }
+  VoteDone(std::move(entry));
+}
+
 void VoteService::Submit(VoteRequest request, VoteCallback done) {
-  auto state_or = registry_.Get(request.poll);
-  if (!state_or) return done(std::unexpected(state_or.error()));
+  // The callback form: a completion on the heap that deletes itself once it has called `done`.
+  struct CallbackCompletion final : VoteCompletion {
+    explicit CallbackCompletion(VoteCallback d) : done(std::move(d)) {}
+    void VoteDone(Result<store::LedgerEntry> entry) override {
+      const std::unique_ptr<CallbackCompletion> self(this);
+      if (!entry) return done(std::unexpected(std::move(entry).error()));
+      std::string device_id = entry->vote.device_id;
+      done(VoteAccepted{std::move(*entry), std::move(device_id)});
+    }
+    VoteCallback done;
+  };
+  const VoteRequestView view{.poll = request.poll.value(),
+                             .choice = request.choice,
+                             .client_ip = request.client_ip,
+                             .user_agent = request.user_agent,
+                             .device_id = request.device_id,
+                             .share_token = request.share_token,
+                             .referrer = request.referrer,
+                             .panel_token = request.panel_token};
+  Submit(view, *new CallbackCompletion(std::move(done)));
+}
+
+void VoteService::Submit(const VoteRequestView& request, VoteCompletion& done) {
+  auto state_or = registry_.Get(PollId{std::string(request.poll)});
+  if (!state_or) return done.VoteDone(std::unexpected(state_or.error()));
   PollState* state = *state_or;
   const Poll& poll = state->poll();
   const Timestamp now = clock_.Now();
-  if (!poll.IsOpenAt(now)) return done(std::unexpected(PollNotOpen(poll, now)));
+  if (!poll.IsOpenAt(now)) return done.VoteDone(std::unexpected(PollNotOpen(poll, now)));
   if (poll.FindOption(request.choice) == nullptr)
-    return done(std::unexpected(Error::InvalidArgument(
+    return done.VoteDone(std::unexpected(Error::InvalidArgument(
         fmt::format("pilihan {} tidak ada dalam polling ini", request.choice), "unknown-option")
         .InEnglish(fmt::format("this poll has no option {}", request.choice))));
 
@@ -90,49 +123,43 @@ void VoteService::Submit(VoteRequest request, VoteCallback done) {
   vote.time = now;
   vote.choice = request.choice;
   vote.tier = poll.tier;
-  vote.device_id = IsWellFormedDeviceId(request.device_id) ? std::move(request.device_id)
+  vote.device_id = IsWellFormedDeviceId(request.device_id) ? std::string(request.device_id)
                                                           : crypto::RandomToken(kDeviceIdLength);
   auto locus = LocusOf(*state, request.client_ip);
-  if (!locus) return done(std::unexpected(locus.error()));
+  if (!locus) return done.VoteDone(std::unexpected(locus.error()));
   vote.locus = std::move(*locus);
   vote.user_agent = ParseUserAgent(request.user_agent);
   vote.share_token = SanitizeShareToken(request.share_token);
   vote.referrer_host = ReferrerHost(request.referrer);
 
-  // The one-vote rule: per panel token for panel polls, per device cookie otherwise.
-  std::function<void()> release;
+  // The one-vote rule: per panel token for panel polls, per device cookie otherwise. The reservation
+  // is released (by VoteCompletion::Committed) if the vote does not become durable.
+  done.state_ = state;
+  done.panel_token_hash_.clear();
   if (poll.tier == AssuranceTier::kPanel) {
     if (request.panel_token.empty())
-      return done(std::unexpected(Error::InvalidArgument("polling panel memerlukan token", "panel-token-required")
-                                      .InEnglish("a panel poll needs a panel token")));
-    const std::string token_hash = crypto::HashSecret(request.panel_token);
+      return done.VoteDone(std::unexpected(Error::InvalidArgument("polling panel memerlukan token", "panel-token-required")
+                                               .InEnglish("a panel poll needs a panel token")));
+    std::string token_hash = crypto::HashSecret(request.panel_token);
     auto token = store_.FindPanelToken(poll.id, token_hash);
-    if (!token) return done(std::unexpected(token.error()));
+    if (!token) return done.VoteDone(std::unexpected(token.error()));
     if (!token->has_value())
-      return done(std::unexpected(Error::Unauthenticated("token panel tidak dikenal", "bad-panel-token")
-                                      .InEnglish("this panel token is not known")));
+      return done.VoteDone(std::unexpected(Error::Unauthenticated("token panel tidak dikenal", "bad-panel-token")
+                                               .InEnglish("this panel token is not known")));
     if ((*token)->used || !state->ReservePanelToken(token_hash))
-      return done(std::unexpected(Error::FailedPrecondition("token panel ini sudah dipakai", "panel-token-used")
-                                      .InEnglish("this panel token has been used already")));
+      return done.VoteDone(std::unexpected(Error::FailedPrecondition("token panel ini sudah dipakai", "panel-token-used")
+                                               .InEnglish("this panel token has been used already")));
     vote.panel_token_hash = token_hash;
-    release = [state, token_hash] { state->ReleasePanelToken(token_hash); };
+    done.panel_token_hash_ = std::move(token_hash);
   } else {
     if (!state->ReserveDevice(vote.device_id))
-      return done(std::unexpected(
+      return done.VoteDone(std::unexpected(
           Error::FailedPrecondition("perangkat ini sudah memberikan suara di polling ini", "already-voted")
               .InEnglish("this device has already voted in this poll")));
-    release = [state, device = vote.device_id] { state->ReleaseDevice(device); };
+    static_assert(kDeviceIdLength == std::tuple_size_v<decltype(done.device_id_)>);
+    std::copy_n(vote.device_id.data(), kDeviceIdLength, done.device_id_.data());
   }
-
-  std::string device_id = vote.device_id;
-  committer_.Submit(std::move(vote), [done = std::move(done), release = std::move(release),
-                                      device_id = std::move(device_id)](Result<store::LedgerEntry> entry) {
-    if (!entry) {
-      release();
-      return done(std::unexpected(entry.error()));
-    }
-    done(VoteAccepted{std::move(*entry), device_id});
-  });
+  committer_.Submit(std::move(vote), static_cast<ledger::CommitWaiter&>(done));
 }
 
 void VoteService::OnDurableBatch(const std::vector<store::LedgerEntry>& batch) {

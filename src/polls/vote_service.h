@@ -4,13 +4,17 @@
 // runs only after the vote is durable in the hash-chained ledger.
 //
 //   votes.Submit(request, [](Result<VoteAccepted> r) { /* on the writer thread, or inline on error */ });
+// The HTTP path uses the allocation-free form: a VoteRequestView of the request's own text and a
+// VoteCompletion embedded in the handler's state.
 //
 // There is deliberately no per-IP block: carriers put hundreds of voters behind one IPv4 (CGNAT).
 // Rate limiting per network prefix is the HTTP layer's job. Thread-safe.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -33,12 +37,46 @@ struct VoteRequest {
   std::string panel_token;  // panel tier only
 };
 
+// The same fields, borrowed (valid for the duration of Submit only).
+struct VoteRequestView {
+  std::string_view poll;
+  int choice = 0;
+  std::string_view client_ip;
+  std::string_view user_agent;
+  std::string_view device_id;
+  std::string_view share_token;
+  std::string_view referrer;
+  std::string_view panel_token;
+};
+
 struct VoteAccepted {
   store::LedgerEntry entry;  // the durable ledger entry: the receipt is (poll, seq, entry_hash)
   std::string device_id;     // the device id the vote was counted under (set it as the cookie)
 };
 
 using VoteCallback = std::function<void(Result<VoteAccepted>)>;
+
+class VoteService;
+
+// The completion of one vote, owned by the caller, which keeps it alive until VoteDone is called.
+// VoteDone receives the durable entry (its vote.device_id is the device id the vote counted under:
+// set it as the cookie) or why the vote was refused; it is called exactly once, inline from Submit
+// when the vote is refused, else on the committer's thread.
+class VoteCompletion : private ledger::CommitWaiter {
+ public:
+  virtual void VoteDone(Result<store::LedgerEntry> entry) = 0;
+
+ protected:
+  virtual ~VoteCompletion() = default;
+
+ private:
+  friend class VoteService;
+  void Committed(Result<store::LedgerEntry> entry) final;  // releases the reservation on failure
+
+  PollState* state_ = nullptr;
+  std::string panel_token_hash_;     // reserved panel token (panel polls); else the device:
+  std::array<char, 32> device_id_{};  // reserved device id (always kDeviceIdLength characters)
+};
 
 // Stored device ids and panel tokens are 32 / 20 base32 characters; anything else is replaced.
 bool IsWellFormedDeviceId(std::string_view id);
@@ -57,6 +95,8 @@ class VoteService {
   // InvalidArgument "unknown-option"/"panel-token-required", Unauthenticated "bad-panel-token"), or
   // from the committer after the durable commit (or its failure).
   void Submit(VoteRequest request, VoteCallback done);
+  // The same without a callback: `done` must stay alive until its VoteDone is called.
+  void Submit(const VoteRequestView& request, VoteCompletion& done);
 
   // The committer's batch listener: counts a durable batch into the polls' tallies.
   void OnDurableBatch(const std::vector<store::LedgerEntry>& batch);
