@@ -6,7 +6,7 @@
 # database, creates a live poll, warms up for 2 s, then per connection count runs wrk
 # (bench/load/vote.lua) N times and prints, per run, the 201s answered and the CPU (utime + stime
 # from /proc/<pid>/task/<tid>/stat) per vote in µs: the whole process, the io thread (the main
-# thread), the vote committer, the vote follower and the rest. With --perf, also `perf stat` of the
+# thread), the vote committer and every other thread together. With --perf, also `perf stat` of the
 # io thread (task-clock, user instructions) per vote. Needs wrk, curl, node.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -80,7 +80,7 @@ wrk_run() {
 }
 
 wrk_run 64 2 1 >/dev/null
-printf '%-6s %-4s %9s %9s %8s %8s %8s %8s %s\n' conns run votes 'votes/s' 'all µs' 'io µs' 'commit' 'follow' 'perf(io): µs, Minstr/vote'
+printf '%-6s %-4s %9s %9s %8s %8s %8s %8s %s\n' conns run votes 'votes/s' 'all µs' 'io µs' 'commit' 'other' 'perf(io): µs, Minstr/vote'
 for c in $connections; do
   for r in $(seq "$runs"); do
     before="$(snapshot)"
@@ -103,7 +103,7 @@ for c in $connections; do
         for (k in a) {d_[k] = a[k] - b[k]; all += d_[k]}
         us = 1e6 / tick / (v > 0 ? v : 1)
         printf "%-6s %-4s %9d %9.0f %8.2f %8.2f %8.2f %8.2f %s\n", c, r, v, v / d, all * us, d_["io"] * us,
-          d_["vote-committer"] * us, d_["vote-follower"] * us, p
+          d_["vote-committer"] * us, (all - d_["io"] - d_["vote-committer"]) * us, p
       }' <(echo "$before") <(echo "$after")
   done
 done

@@ -10,13 +10,10 @@
 #include <utility>
 
 #include "ledger/chain.h"
+#include "store/chain_link.h"
 
 namespace pantau::ledger {
 namespace {
-
-Error PanelTokenSpent() {
-  return Error::FailedPrecondition("this panel token has already been used", "panel-token-used");
-}
 
 // Callbacks are the caller's code; one that throws must not take the only vote writer down with it.
 template <typename Fn, typename... Args>
@@ -157,7 +154,7 @@ void GroupCommitter::CommitBatch(std::vector<Pending>& batch) {
     entries = LinkAll(TakeVotes(batch), tails);
     status = Append(entries);
   }
-  for (auto& p : refused) Complete(p, std::unexpected(PanelTokenSpent()));
+  for (auto& p : refused) Complete(p, std::unexpected(store::PanelTokenSpent()));
 
   if (!status) {
     spdlog::error("ledger: a batch of {} votes was not recorded: {}", entries.size(),
