@@ -24,7 +24,7 @@ using store::SyncDirectory;
 
 constexpr std::string_view kSegmentMagic = "pantau-vote-log1";
 constexpr uint64_t kHeaderBytes = kSegmentMagic.size();
-constexpr uint64_t kZeroChunk = 1 << 20;
+constexpr uint64_t kZeroChunk = 256 << 10;
 constexpr std::string_view kSegmentSuffix = ".seg";
 constexpr std::string_view kPreparingSuffix = ".seg.prep";
 
@@ -86,14 +86,23 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT6
 }
 
 // Writes a zero-filled segment of `capacity` bytes with its header to `path` and makes it durable.
+// Each chunk is written out before the next is queued (sync_file_range, data only): the device never
+// holds more than one chunk of the preparation, so the log's own fdatasync, which may run meanwhile on
+// the same disk, waits behind at most kZeroChunk bytes instead of the whole segment (one fsync of
+// 64 MiB at the end stalled concurrent appends by ~30 ms).
 Status WriteEmptySegment(const std::string& path, uint64_t capacity) {
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
   if (fd.get() < 0) return std::unexpected(IoError("cannot create", path));
-  const std::string zeros(kZeroChunk, '\0');
-  for (uint64_t at = 0; at < capacity; at += kZeroChunk)
-    PANTAU_RETURN_IF_ERROR(WriteAll(fd.get(), std::string_view(zeros).substr(0, std::min(kZeroChunk, capacity - at)),
-                                    at, path));
-  PANTAU_RETURN_IF_ERROR(WriteAll(fd.get(), kSegmentMagic, 0, path));
+  std::string chunk(kZeroChunk, '\0');
+  chunk.replace(0, kSegmentMagic.size(), kSegmentMagic);
+  for (uint64_t at = 0; at < capacity; at += kZeroChunk) {
+    const uint64_t n = std::min(kZeroChunk, capacity - at);
+    PANTAU_RETURN_IF_ERROR(WriteAll(fd.get(), std::string_view(chunk).substr(0, n), at, path));
+    if (at == 0) std::fill_n(chunk.begin(), kSegmentMagic.size(), '\0');
+    if (::sync_file_range(fd.get(), static_cast<off_t>(at), static_cast<off_t>(n),
+                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
+      return std::unexpected(IoError("cannot write out", path));
+  }
   if (::fsync(fd.get()) != 0) return std::unexpected(IoError("cannot sync", path));
   return Ok();
 }
