@@ -434,13 +434,20 @@ std::vector<uint8_t> DeviceKinds(const VoteLog& log, size_t& kinds) {
 bool FitResponse(const VoteLog& log, const Cohort& c, const TriggerConfig& config,
                  const std::vector<uint8_t>& device_kind, size_t kinds, Response& r, std::vector<uint32_t>& burst) {
   burst.clear();
+  // The union of the scan windows, as disjoint [start, end) spans in time order.
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const Cell& cell : c.cells)
+    if (cell.test == CellTest::kShift || cell.test == CellTest::kBurst) spans.emplace_back(cell.start_ms, cell.end_ms);
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<int64_t, int64_t>> merged;
+  for (const auto& span : spans)
+    if (!merged.empty() && span.first <= merged.back().second) merged.back().second = std::max(merged.back().second, span.second);
+    else merged.push_back(span);
   for (uint32_t v : c.votes) {
     const int64_t t = log.time_ms[v];
-    if (std::any_of(c.cells.begin(), c.cells.end(), [&](const Cell& cell) {
-          return (cell.test == CellTest::kShift || cell.test == CellTest::kBurst) && t >= cell.start_ms &&
-                 t < cell.end_ms;
-        }))
-      burst.push_back(v);
+    const auto after = std::upper_bound(merged.begin(), merged.end(), t,
+                                        [](int64_t x, const std::pair<int64_t, int64_t>& span) { return x < span.first; });
+    if (after != merged.begin() && t < std::prev(after)->second) burst.push_back(v);
   }
   if (burst.size() < config.min_burst_votes) return false;
   std::vector<int64_t> times;
@@ -499,6 +506,9 @@ void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const T
   }
   size_t kinds = 0;
   const std::vector<uint8_t> device_kind = DeviceKinds(log, kinds);
+  // Per address and per locus: the family (index into `families`) its votes go to; kNoFamily when none.
+  constexpr uint32_t kNoFamily = UINT32_MAX;
+  std::vector<uint32_t> family_of_address(log.addresses.size(), kNoFamily), family_of_locus(log.loci.size(), kNoFamily);
   Response r;
   std::vector<uint32_t> burst;
   for (Cohort& c : cohorts) {
@@ -539,6 +549,10 @@ void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const T
       families.push_back(std::move(pooled));
     }
     if (families.empty()) continue;
+    for (const auto& [address, f] : address_family) family_of_address[address] = static_cast<uint32_t>(f);
+    for (size_t l = 0; l < log.loci.size(); ++l)
+      if (auto o = operator_family.find(log.loci[l].asn); o != operator_family.end())
+        family_of_locus[l] = static_cast<uint32_t>(o->second);
     // One pass over the untaken votes. A vote for the cohort's option that arrived the way the
     // burst did belongs to the finest family it is in; the own link takes any option.
     double poll_in = 0, poll_out = 0;          // the poll's untaken votes for the other options
@@ -559,16 +573,18 @@ void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const T
         continue;
       }
       if (log.referrer[i] != r.channel || !r.devices[device_kind[log.ua_family[i]]]) continue;
-      size_t f = SIZE_MAX, op = SIZE_MAX;
-      if (auto o = operator_family.find(log.loci[log.locus[i]].asn); o != operator_family.end()) f = op = o->second;
-      if (auto a = address_family.find(log.address[i]); a != address_family.end()) {
-        f = a->second;
-        if (families[f].parent == SIZE_MAX) families[f].parent = op;
+      const uint32_t op = family_of_locus[log.locus[i]];
+      uint32_t f = op;
+      if (const uint32_t a = family_of_address[log.address[i]]; a != kNoFamily) {
+        f = a;
+        if (families[f].parent == SIZE_MAX && op != kNoFamily) families[f].parent = op;
       }
-      if (f == SIZE_MAX) continue;
+      if (f == kNoFamily) continue;
       if (in) families[f].candidates.push_back(static_cast<uint32_t>(i));
       else families[f].outside += 1;
     }
+    for (const auto& [address, f] : address_family) family_of_address[address] = kNoFamily;
+    std::fill(family_of_locus.begin(), family_of_locus.end(), kNoFamily);
     if (poll_out <= 0 || poll_all_out <= 0) continue;
     const double g_norm = r.tau * -std::expm1(-r.horizon / r.tau);  // the delay density's normaliser
     bool extended = false;
