@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -31,7 +32,10 @@ struct EvalOptions {
   int replicates = 99;
   int bootstrap = 1000;
   double honest_share = integrity::TrimConfig{}.honest_share;
+  integrity::TriggerConfig trigger;
   bool per_poll = false;
+  bool misses = false;
+  bool scan_only = true;  // also run the plain scan (the ablation column)
   std::string markdown, asn_csv, user_agents, asn_table;
 };
 
@@ -40,6 +44,75 @@ struct Inputs {
   sim::UaPool uas;
   netintel::NetworkIntel intel;
 };
+
+// --misses: the engine's recall over the mobilised votes, broken down by what the simulator knows
+// about each (which cohort, how the member voted, the delay after the trigger, the shared link, whether
+// the member voted as told, a repeat). Keyed "scenario|dimension|value" -> {votes, flagged}.
+using MissTable = std::map<std::string, std::pair<uint64_t, uint64_t>>;
+MissTable g_misses;
+
+std::string DelayBucket(int64_t minutes) {
+  if (minutes < 0) return "before";
+  for (int64_t edge : {10, 30, 60, 120, 180, 360})
+    if (minutes < edge) return fmt::format("<{:>3}m", edge);
+  return ">=360m";
+}
+
+void CountMisses(const std::string& scenario, const sim::Scenario& s, const sim::SimulatedPoll& poll,
+                 const integrity::VoteLog& log, const std::vector<uint8_t>& flagged,
+                 const std::vector<uint8_t>& scanned) {
+  std::vector<int64_t> index_of_row(poll.votes.size() + 1, -1);
+  for (size_t i = 0; i < log.size(); ++i) index_of_row[log.source_row[i]] = static_cast<int64_t>(i);
+  for (size_t r = 0; r < poll.votes.size(); ++r) {
+    const sim::SimVote& v = poll.votes[r];
+    if (v.label == sim::Label::kOrganic || index_of_row[r + 1] < 0) continue;
+    const bool hit = flagged[static_cast<size_t>(index_of_row[r + 1])];
+    const auto add = [&](std::string_view dim, const std::string& value) {
+      auto& [n, f] = g_misses[fmt::format("{}|{}|{}", scenario, dim, value)];
+      ++n, f += hit;
+      auto& [tn, tf] = g_misses[fmt::format("~all|{}|{}", dim, value)];
+      ++tn, tf += hit;
+    };
+    if (v.label == sim::Label::kBot) {
+      add("kind", "bot");
+      continue;
+    }
+    const sim::CohortSpec& c = s.cohorts[static_cast<size_t>(v.cohort)];
+    const int64_t trigger = s.start_ms + static_cast<int64_t>(c.trigger_hour * 3'600'000);
+    const char* via[] = {"none", "office", "phone", "home"};
+    std::string how = via[static_cast<int>(v.via)];
+    if (v.via == sim::SimVote::Via::kPhone) how += v.v6 ? "-v6" : "-v4";
+    const bool loyal = v.option == c.option;
+    add("kind", loyal ? "loyal" : "disloyal");
+    if (!loyal) {
+      add("disloyal", v.cohort_link ? "shared link" : "other link");
+      continue;
+    }
+    add("cohort", fmt::format("{} {}", v.cohort, c.spread_hours > 0 ? "slow" : ""));
+    add("via", how);
+    add("delay", c.spread_hours > 0 ? "spread" : DelayBucket((v.time_ms - trigger) / 60'000));
+    add("link", v.cohort_link ? "shared" : "other");
+    add("repeat", v.repeat ? "repeat" : "first");
+    add("via+link", how + (v.cohort_link ? "+link" : "-link"));
+    if (!scanned.empty()) {
+      const bool in_scan = scanned[static_cast<size_t>(index_of_row[r + 1])];
+      add("scan+link", std::string(in_scan ? "in-scan" : "no-scan") + (v.cohort_link ? "+link" : "-link"));
+      add("scan+delay", std::string(in_scan ? "in-scan " : "no-scan ") +
+                            (c.spread_hours > 0 ? "spread" : DelayBucket((v.time_ms - trigger) / 60'000)));
+    }
+  }
+}
+
+void PrintMisses() {
+  fmt::print("\nmobilised votes by provenance: votes, flagged, recall, missed (loyal votes only below 'kind')\n");
+  std::string last;
+  for (const auto& [key, nf] : g_misses) {
+    const std::string scenario = key.substr(0, key.find('|'));
+    if (scenario != last) fmt::print("{}\n", scenario), last = scenario;
+    fmt::print("  {:<28} {:>7} {:>7} {:>6.3f} {:>6}\n", key.substr(key.find('|') + 1), nf.first, nf.second,
+               nf.first ? static_cast<double>(nf.second) / static_cast<double>(nf.first) : 0.0, nf.first - nf.second);
+  }
+}
 
 std::string Name(Method m) { return std::string(integrity::kMethodNames.Name(m)); }
 
@@ -59,12 +132,17 @@ Status EvaluatePoll(const EvalOptions& o, const Inputs& in, const sim::Scenario&
   config.monte_carlo.replicates = o.replicates;
   config.bootstrap.replicates = o.bootstrap;
   config.trim.honest_share = o.honest_share;
+  config.trigger = o.trigger;
   // The analyst knows the poll's region, as `analyze --region` does.
   config.evidence.utc_offset_minutes = ZoneOf(RegionCode{scenario.region}).utc_offset_minutes;
   const integrity::AnalysisResult result = integrity::Analyze(*log, config);
-  config.links.enabled = config.trim.enabled = false;
-  const integrity::AnalysisResult scan_only = integrity::Analyze(*log, config);
+  config.links.enabled = config.trim.enabled = config.trigger.enabled = false;
+  const integrity::AnalysisResult scan_only = o.scan_only ? integrity::Analyze(*log, config) : integrity::AnalysisResult{};
+  if (o.misses)
+    CountMisses(scenario.name, scenario, poll, *log, integrity::FlaggedVotes(*log, result.cohorts),
+                o.scan_only ? integrity::FlaggedVotes(*log, scan_only.cohorts) : std::vector<uint8_t>{});
   for (size_t m = 0; m < kMethods.size(); ++m) {
+    if (kMethods[m] == Method::kScanOnly && !o.scan_only) continue;
     const integrity::Flagging f = kMethods[m] == Method::kEngine     ? integrity::EngineFlagging(*log, result)
                                   : kMethods[m] == Method::kScanOnly ? integrity::EngineFlagging(*log, scan_only)
                                                                      : integrity::DedupBaseline(*log, kMethods[m]);
@@ -170,6 +248,7 @@ int RunEval(const EvalOptions& o) {
   }
   PrintScenarioTable(rows);
   PrintPooledTable(pooled, o.votes);
+  if (o.misses) PrintMisses();
   if (!o.markdown.empty())
     if (auto w = WriteWholeFile(o.markdown, MarkdownTables(rows, pooled)); !w) {
       fmt::print(stderr, "eval: {}\n", w.error().message);
@@ -190,9 +269,25 @@ void AddEvalCommand(CLI::App& app) {
   cmd->add_option("--replicates", o->replicates, "Monte Carlo replicates per poll (0: skip)")->capture_default_str();
   cmd->add_option("--bootstrap", o->bootstrap, "Bootstrap replicates per poll (0: no intervals)")->capture_default_str();
   cmd->add_flag("--per-poll", o->per_poll, "Also print one line per poll and method");
+  cmd->add_flag("!--no-scan-only", o->scan_only, "Skip the plain-scan ablation (faster)");
+  cmd->add_flag("--misses", o->misses, "Also print the engine's recall by the simulator's provenance of each vote");
   cmd->add_option("--honest-share", o->honest_share,
                   "Of a cohort's estimated honest votes, the share left unflagged (the precision/recall trade)")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_flag("!--no-trigger", o->trigger.enabled, "Leave out the response after a cohort's trigger (ablation)");
+  cmd->add_option("--trigger-posterior", o->trigger.min_posterior,
+                  "Flag a vote after a trigger while the instructed outnumber the usual at least this share")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--trigger-llr", o->trigger.min_llr, "Minimum LLR of an operator's response after a trigger")
+      ->capture_default_str();
+  cmd->add_option("--trigger-cap", o->trigger.max_flagged_per_excess,
+                  "At most this many votes flagged after a trigger per vote of excess (0: no cap)")
+      ->capture_default_str();
+  cmd->add_flag("!--no-trigger-link", o->trigger.own_link, "Do not follow a cohort's own link after its trigger")
+      ->capture_default_str();
+  cmd->add_option("--trigger-taus", o->trigger.horizon_taus, "Follow a trigger's response this many mean delays")
       ->capture_default_str();
   cmd->add_option("--markdown", o->markdown, "Write the pooled and per-scenario tables as Markdown here");
   cmd->add_option("--asn-csv", o->asn_csv, "asn-ipv4.csv of @ip-location-db/asn (default: node_modules)");

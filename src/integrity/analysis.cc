@@ -60,6 +60,7 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   trim.baseline_prior_votes = config.scan.prior_votes;
   TrimToExcess(log, trim, r.cohorts);
   ExtendAlongOwnLinks(log, config.links, trim, r.cohorts);
+  ExtendAlongTrigger(log, config.trigger, trim, r.cohorts);
   AppendLinkCohorts(log, config.links, r.cohorts);
   r.cards = BuildEvidence(log, r.cohorts, config.evidence);
   const std::vector<double> adjusted = AdjustedShares(log, r.cohorts);

@@ -36,6 +36,7 @@ struct AnalysisConfig {
   BootstrapConfig bootstrap;     // replicates = 0 skips the intervals (ci_low/ci_high stay -1)
   LinkConfig links;              // one-sided share links among the votes the scan left
   TrimConfig trim;               // which of a scan cohort's votes are flagged (its excess, by link and timing)
+  TriggerConfig trigger;         // a scan cohort's response on its operators after its trigger
   double contamination_epsilon = 0.05;  // the stated ε of the contamination bounds
   ProgressFn progress;           // may be empty
 };

@@ -28,7 +28,9 @@ inline constexpr EnumTable<LocusLevel, 5> kLocusLevelNames{{{
 // only ever votes in instructed waves) and the window is one-sided against the poll's mix.
 // kLink: a share link's (or referrer's) votes over the whole poll against the mixes of the blocks
 // they came from (cohort_signals.h).
-enum class CellTest : uint8_t { kShift, kBurst, kLink };
+// kTrigger: an operator's votes for the option in the hours after a found cohort's trigger, against
+// the operator's usual rate at that time of the poll (ExtendAlongTrigger, cohort_signals.h).
+enum class CellTest : uint8_t { kShift, kBurst, kLink, kTrigger };
 
 // One scan hit: a (locus, time window, option) cell that beat every gate.
 struct Cell {
@@ -43,7 +45,8 @@ struct Cell {
   double excess = 0;                 // (O_k - n pi_k) / (1 - pi_k)
   double llr = 0;                    // kShift: Bernoulli LLR; kBurst: space-time Poisson LLR
   CellTest test = CellTest::kShift;
-  double expected = 0;               // kBurst: votes for the option the time curve predicts here
+  double expected = 0;               // kBurst, kTrigger: votes for the option the time curve predicts here
+  double delay_minutes = 0;          // kTrigger: the cohort's mean response delay after its trigger
   std::string label;                 // the locus in words: "203.0.113.7", "AS23693 PT. Telekomunikasi Selular"
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <tuple>
 #include <unordered_map>
 
@@ -377,6 +378,287 @@ std::vector<uint8_t> RepeatDevices(const VoteLog& log, const std::vector<uint32_
           repeat[at[a]] = repeat[at[b]] = 1;
       }
   return repeat;
+}
+
+}  // namespace pantau::integrity
+
+namespace pantau::integrity {
+
+double TruncatedExponentialMean(double observed, double truncation, double cap) {
+  if (!(truncation > 0) || !(observed > 0)) return 0;
+  // The mean of an exponential with mean tau truncated at W is tau - W / (e^(W/tau) - 1), rising
+  // from 0 (tau -> 0) to W/2 (tau -> infinity).
+  const auto mean = [&](double tau) {
+    const double r = truncation / tau;
+    return r > 700 ? tau : tau - truncation / std::expm1(r);
+  };
+  if (mean(cap) <= observed) return cap;
+  double lo = 1e-9 * truncation, hi = cap;
+  for (int i = 0; i < 100; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (mean(mid) < observed ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+namespace {
+
+constexpr double kMinuteMs = 60'000;
+
+// A cohort's response to its trigger: when its members answered.
+struct Response {
+  int64_t t0 = 0, t1 = 0;  // the trigger and the end of the horizon
+  double tau = 0;          // mean delay, minutes
+  double horizon = 0;      // minutes
+  uint32_t channel = 0;    // the referrer most of the burst came with (0: none)
+  std::vector<uint8_t> devices;  // per device kind (DeviceKinds): at least min_device_share of the burst
+};
+
+// Per interned UA family: its kind of device, the part after the last '/' of "Chrome Mobile/Android/phone"
+// (0 when absent or unknown), as a small dense id.
+std::vector<uint8_t> DeviceKinds(const VoteLog& log, size_t& kinds) {
+  std::vector<uint8_t> kind(log.ua_families.size(), 0);
+  std::unordered_map<std::string_view, uint8_t> ids;
+  for (uint32_t f = 1; f < log.ua_families.size(); ++f) {
+    const std::string_view name = log.ua_families.Name(f);
+    const size_t slash = name.rfind('/');
+    if (slash == std::string_view::npos) continue;
+    kind[f] = ids.emplace(name.substr(slash + 1), static_cast<uint8_t>(std::min<size_t>(ids.size() + 1, 255)))
+                  .first->second;
+  }
+  kinds = ids.size() + 1;
+  return kind;
+}
+
+// The cohort's burst (its votes inside its scan windows), or false when too small to follow.
+bool FitResponse(const VoteLog& log, const Cohort& c, const TriggerConfig& config,
+                 const std::vector<uint8_t>& device_kind, size_t kinds, Response& r, std::vector<uint32_t>& burst) {
+  burst.clear();
+  // The union of the scan windows, as disjoint [start, end) spans in time order.
+  std::vector<std::pair<int64_t, int64_t>> spans;
+  for (const Cell& cell : c.cells)
+    if (cell.test == CellTest::kShift || cell.test == CellTest::kBurst) spans.emplace_back(cell.start_ms, cell.end_ms);
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<int64_t, int64_t>> merged;
+  for (const auto& span : spans)
+    if (!merged.empty() && span.first <= merged.back().second) merged.back().second = std::max(merged.back().second, span.second);
+    else merged.push_back(span);
+  for (uint32_t v : c.votes) {
+    const int64_t t = log.time_ms[v];
+    const auto after = std::upper_bound(merged.begin(), merged.end(), t,
+                                        [](int64_t x, const std::pair<int64_t, int64_t>& span) { return x < span.first; });
+    if (after != merged.begin() && t < std::prev(after)->second) burst.push_back(v);
+  }
+  if (burst.size() < config.min_burst_votes) return false;
+  std::vector<int64_t> times;
+  std::unordered_map<uint32_t, uint32_t> referrers;
+  for (uint32_t v : burst) times.push_back(log.time_ms[v]), ++referrers[log.referrer[v]];
+  std::sort(times.begin(), times.end());
+  r.t0 = times[static_cast<size_t>(config.trigger_quantile * static_cast<double>(times.size() - 1))];
+  double delay_sum = 0;
+  for (int64_t t : times) delay_sum += static_cast<double>(std::max<int64_t>(0, t - r.t0));
+  const double max_horizon = static_cast<double>(config.max_horizon_minutes);
+  r.tau = TruncatedExponentialMean(delay_sum / static_cast<double>(times.size()) / kMinuteMs,
+                                   static_cast<double>(times.back() - r.t0) / kMinuteMs, max_horizon);
+  if (!(r.tau > 0)) return false;
+  r.horizon = std::min(config.horizon_taus * r.tau, max_horizon);
+  r.t1 = r.t0 + static_cast<int64_t>(r.horizon * kMinuteMs);
+  uint32_t best = 0;
+  r.channel = 0;
+  for (const auto& [ref, n] : referrers)
+    if (n > best || (n == best && ref < r.channel)) r.channel = ref, best = n;
+  std::vector<double> per_kind(kinds, 0.0);
+  for (uint32_t v : burst) per_kind[device_kind[log.ua_family[v]]] += 1;
+  r.devices.assign(kinds, 0);
+  for (size_t k = 0; k < kinds; ++k)
+    r.devices[k] = k == 0 || per_kind[k] >= config.min_device_share * static_cast<double>(burst.size());
+  return true;
+}
+
+// One family of votes followed after the trigger (an address, an operator, the cohort's own link):
+// its untaken candidates inside the horizon and its such votes outside it.
+struct Family {
+  LocusLevel level = LocusLevel::kAsn;
+  uint32_t group = 0;  // address id, ASN, token id
+  uint32_t reached = 0;
+  std::vector<uint32_t> candidates;
+  double outside = 0;
+  size_t parent = SIZE_MAX;  // the coarser family its votes go to when it is not extended
+  NetworkClass network_class = NetworkClass::kUnknown;  // a pooled family of operators (group 0)
+  std::vector<uint32_t> asns;                           // ... and which
+};
+
+}  // namespace
+
+void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const TrimConfig& trim,
+                        std::vector<Cohort>& cohorts) {
+  if (!config.enabled || log.size() == 0 || log.option_count() < 2) return;
+  std::vector<uint8_t> taken(log.size(), 0);
+  for (const Cohort& c : cohorts)
+    for (uint32_t v : c.votes) taken[v] = 1;
+  std::vector<uint32_t> token_votes(log.tokens.size(), 0);
+  for (uint32_t t : log.token) ++token_votes[t];
+  std::unordered_map<uint32_t, std::string> operator_names;
+  std::unordered_map<uint32_t, NetworkClass> class_of_operator;
+  for (const LocusInfo& l : log.loci) {
+    if (l.asn != 0 && !l.org.empty()) operator_names.emplace(l.asn, l.org);
+    if (l.asn != 0) class_of_operator.emplace(l.asn, l.network_class);
+  }
+  size_t kinds = 0;
+  const std::vector<uint8_t> device_kind = DeviceKinds(log, kinds);
+  // Per address and per locus: the family (index into `families`) its votes go to; kNoFamily when none.
+  constexpr uint32_t kNoFamily = UINT32_MAX;
+  std::vector<uint32_t> family_of_address(log.addresses.size(), kNoFamily), family_of_locus(log.loci.size(), kNoFamily);
+  Response r;
+  std::vector<uint32_t> burst;
+  for (Cohort& c : cohorts) {
+    if (c.votes.empty() || IsLinkCohort(c) || !FitResponse(log, c, config, device_kind, kinds, r, burst)) continue;
+    // The families the burst reached, finest first: addresses, then operators; and the cohort's
+    // own link, whose every vote in the horizon is a member's, whatever it chose.
+    std::unordered_map<uint32_t, uint32_t> per_address, per_operator;
+    for (uint32_t v : burst) {
+      if (log.address[v] != 0) ++per_address[log.address[v]];
+      if (const uint32_t asn = log.loci[log.locus[v]].asn; asn != 0) ++per_operator[asn];
+    }
+    std::vector<Family> families;
+    std::unordered_map<uint32_t, size_t> address_family, operator_family;
+    const auto add_families = [&](const std::unordered_map<uint32_t, uint32_t>& reached, LocusLevel level,
+                                  std::unordered_map<uint32_t, size_t>& index) {
+      std::vector<std::pair<uint32_t, uint32_t>> sorted(reached.begin(), reached.end());
+      std::sort(sorted.begin(), sorted.end());
+      for (const auto& [g, n] : sorted)
+        if (n >= config.min_family_votes) {
+          index.emplace(g, families.size());
+          families.push_back({level, g, n, {}, 0});
+        }
+    };
+    const uint32_t own = OwnToken(log, c, token_votes, trim);
+    if (own != 0 && config.own_link) families.push_back({LocusLevel::kToken, own, 0, {}, 0});
+    add_families(per_address, LocusLevel::kAddress, address_family);
+    const size_t first_operator = families.size();
+    add_families(per_operator, LocusLevel::kAsn, operator_family);
+    // Operators that do not stand out on their own are tested together with the others of their
+    // network class the cohort reached (all the carriers its phones were on).
+    std::map<NetworkClass, std::vector<size_t>> by_class;
+    for (size_t f = first_operator; f < families.size(); ++f) by_class[class_of_operator[families[f].group]].push_back(f);
+    for (const auto& [cls, members] : by_class) {
+      if (members.size() < 2) continue;
+      Family pooled{LocusLevel::kAsn, 0, 0, {}, 0};
+      pooled.network_class = cls;
+      for (size_t f : members) families[f].parent = families.size(), pooled.reached += families[f].reached;
+      families.push_back(std::move(pooled));
+    }
+    if (families.empty()) continue;
+    for (const auto& [address, f] : address_family) family_of_address[address] = static_cast<uint32_t>(f);
+    for (size_t l = 0; l < log.loci.size(); ++l)
+      if (auto o = operator_family.find(log.loci[l].asn); o != operator_family.end())
+        family_of_locus[l] = static_cast<uint32_t>(o->second);
+    // One pass over the untaken votes. A vote for the cohort's option that arrived the way the
+    // burst did belongs to the finest family it is in; the own link takes any option.
+    double poll_in = 0, poll_out = 0;          // the poll's untaken votes for the other options
+    double poll_all_in = 0, poll_all_out = 0;  // ... and for every option
+    for (size_t i = 0; i < log.size(); ++i) {
+      if (taken[i]) continue;
+      const int64_t t = log.time_ms[i];
+      const bool in = t >= r.t0 && t < r.t1;
+      (in ? poll_all_in : poll_all_out) += 1;
+      if (own != 0 && config.own_link && log.token[i] == own) {
+        Family& f = families[0];
+        if (in) f.candidates.push_back(static_cast<uint32_t>(i));
+        else f.outside += 1;
+        continue;
+      }
+      if (log.option[i] != c.option) {
+        (in ? poll_in : poll_out) += 1;
+        continue;
+      }
+      if (log.referrer[i] != r.channel || !r.devices[device_kind[log.ua_family[i]]]) continue;
+      const uint32_t op = family_of_locus[log.locus[i]];
+      uint32_t f = op;
+      if (const uint32_t a = family_of_address[log.address[i]]; a != kNoFamily) {
+        f = a;
+        if (families[f].parent == SIZE_MAX && op != kNoFamily) families[f].parent = op;
+      }
+      if (f == kNoFamily) continue;
+      if (in) families[f].candidates.push_back(static_cast<uint32_t>(i));
+      else families[f].outside += 1;
+    }
+    for (const auto& [address, f] : address_family) family_of_address[address] = kNoFamily;
+    std::fill(family_of_locus.begin(), family_of_locus.end(), kNoFamily);
+    if (poll_out <= 0 || poll_all_out <= 0) continue;
+    const double g_norm = r.tau * -std::expm1(-r.horizon / r.tau);  // the delay density's normaliser
+    bool extended = false;
+    for (Family& f : families) {
+      std::vector<uint32_t>& cand = f.candidates;
+      if (cand.empty()) continue;
+      const bool link = f.level == LocusLevel::kToken;
+      const double in_poll = link ? poll_all_in : poll_in, out_poll = link ? poll_all_out : poll_out;
+      const auto o = static_cast<double>(cand.size());
+      const double expected = f.outside * in_poll / out_poll;
+      const double excess = o - expected;
+      const double llr = PoissonLlr(o, (o + f.outside) * in_poll / (in_poll + out_poll), o + f.outside);
+      if (excess < config.min_excess || llr < config.min_llr) {
+        // An address that does not stand out on its own is part of its operator's count, an
+        // operator part of its network class's.
+        if (f.parent != SIZE_MAX) {
+          Family& parent = families[f.parent];
+          parent.candidates.insert(parent.candidates.end(), cand.begin(), cand.end());
+          parent.outside += f.outside;
+          if (f.level == LocusLevel::kAsn) parent.asns.push_back(f.group);
+        }
+        continue;
+      }
+      std::sort(cand.begin(), cand.end(), [&](uint32_t a, uint32_t b) {
+        return std::tie(log.time_ms[a], a) < std::tie(log.time_ms[b], b);
+      });
+      Cell cell;
+      cell.level = f.level;
+      cell.group = f.group;
+      cell.option = c.option;
+      cell.start_ms = r.t0;
+      cell.end_ms = r.t1;
+      cell.window_votes = static_cast<uint32_t>(cand.size());
+      cell.baseline_votes = f.outside;
+      cell.baseline_share = std::min(1.0, expected / o);
+      cell.expected = expected;
+      // The link's candidates for the cohort's option were all taken already (ExtendAlongOwnLinks):
+      // what it adds are members who chose otherwise, and no excess.
+      cell.excess = link ? 0.0 : excess;
+      cell.llr = llr;
+      cell.test = CellTest::kTrigger;
+      cell.delay_minutes = r.tau;
+      switch (f.level) {
+        case LocusLevel::kToken: cell.label = std::string(log.tokens.Name(f.group)); break;
+        case LocusLevel::kAddress: cell.label = std::string(log.addresses.Name(f.group)); break;
+        default:
+          if (f.group != 0) {
+            const auto name = operator_names.find(f.group);
+            cell.label = "AS" + std::to_string(f.group) + (name != operator_names.end() ? " " + name->second : "");
+          } else {
+            cell.label = std::string(kNetworkClassNames.Name(f.network_class)) + " networks";
+            for (size_t a = 0; a < f.asns.size(); ++a) cell.label += (a ? ", AS" : " AS") + std::to_string(f.asns[a]);
+          }
+      }
+      const size_t limit = config.max_flagged_per_excess > 0
+                               ? static_cast<size_t>(config.max_flagged_per_excess * excess)
+                               : cand.size();
+      for (uint32_t v : cand) {
+        if (cell.option_votes >= limit) break;
+        const double minutes = static_cast<double>(log.time_ms[v] - r.t0) / kMinuteMs;
+        const double instructed = excess * std::exp(-minutes / r.tau) / g_norm;
+        if (instructed < config.min_posterior * (instructed + expected / r.horizon)) break;
+        c.votes.push_back(v);
+        taken[v] = 1;
+        ++cell.option_votes;
+      }
+      c.excess += cell.excess;
+      c.cells.push_back(std::move(cell));
+      extended = true;
+    }
+    if (!extended) continue;
+    std::sort(c.votes.begin(), c.votes.end());
+    SetSpan(log, c);
+  }
 }
 
 }  // namespace pantau::integrity

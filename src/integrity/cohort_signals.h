@@ -82,6 +82,49 @@ void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector
 void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
                          std::vector<Cohort>& cohorts);
 
+// Response after a trigger. A blast is a message at one moment (the trigger); its members answer
+// over the next minutes to hours with a rate that jumps at the trigger and decays — roughly
+// exponentially — on every network the members use at once. The scan finds the loci and windows
+// where the answer stands out; on a carrier that also carries heavy honest traffic (phones on a
+// busy CGNAT pool in the evening peak) much of it does not, block by block. So, for each scan
+// cohort: its trigger t0 (an early quantile of its burst votes' times) and mean delay tau (the
+// maximum-likelihood exponential fitted to those times, truncated at the last of them) say when
+// its members were answering, at most horizon_taus * tau after t0. For each operator (ASN) the
+// cohort reached, the untaken votes for its option that arrived the way the cohort's did (the same
+// referrer, none for a chat app) in [t0, t0 + H) are counted (O) and compared with the operator's
+// usual rate of such votes: E = B * P_in / P_out, B its such votes outside the horizon, P the
+// poll's untaken votes for the other options in and outside it (the poll's time curve, untouched
+// by the cohort). When the space-time permutation LLR of O against its expectation passes min_llr
+// and X = O - E passes min_excess, X is added to the cohort's excess, and votes are flagged in
+// order of arrival while the instructed ones outnumber the honest ones in expectation:
+//   posterior(t) = X g(t) / (X g(t) + E / H) >= min_posterior,  g the fitted delay density,
+// and never more than X of them. A later vote for the option on the same operator — when the
+// answer has died down to the usual rate — stays unflagged.
+struct TriggerConfig {
+  bool enabled = true;
+  double trigger_quantile = 0.02;       // t0: this quantile of the cohort's burst votes' times
+  uint32_t min_burst_votes = 20;        // cohorts with fewer burst votes are not followed
+  double horizon_taus = 4;              // follow the response this many mean delays after t0 ...
+  int64_t max_horizon_minutes = 240;    // ... and no longer than this
+  uint32_t min_family_votes = 5;        // an address or operator the cohort reached: its burst votes there
+  bool own_link = true;                 // also follow the cohort's own link (members who chose otherwise)
+  double min_llr = 8;                   // space-time permutation LLR of O against its expectation
+  double min_excess = 5;                // X = O - E
+  double min_device_share = 0.2;        // device kinds (phone, desktop, ...) under this share of the burst are not followed
+  double min_posterior = 0.5;           // flag a vote while X g(t) / (X g(t) + E / H) is at least this
+  double max_flagged_per_excess = 1;    // ... and at most this many votes per vote of excess (0: no cap)
+};
+
+// Extends every scan cohort along its trigger's response, as above: kTrigger cells, votes and
+// excess. Runs after ExtendAlongOwnLinks (the link's votes are taken first) and before
+// AppendLinkCohorts.
+void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const TrimConfig& trim,
+                        std::vector<Cohort>& cohorts);
+
+// Maximum-likelihood mean of an exponential delay observed only up to `truncation` (> 0), given
+// the mean `observed` of the delays seen; `cap` when the delays look no more bunched than uniform.
+double TruncatedExponentialMean(double observed, double truncation, double cap);
+
 // Per vote of `votes`: 1 when another of `votes` came from the same address and browser family with
 // another device id within `minutes` (a repeat with a cleared cookie or a private window). Not on a
 // carrier's shared IPv4 addresses (CGNAT): dozens of subscribers there share an address and most

@@ -77,6 +77,14 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
     card.state_apparatus = card.government_share >= config.state_apparatus_min_share;
     double window_n = 0, window_o = 0, expected = 0;
     for (const Cell& cell : c.cells) {
+      if (cell.test == CellTest::kTrigger) {
+        card.found_at.push_back(fmt::format(
+            "{} ({} min after the trigger, {} of {} votes flagged; {:.1f} expected at the usual rate; mean delay {:.0f} "
+            "min; LLR {:.1f})",
+            GroupName(cell), (cell.end_ms - cell.start_ms + 59'999) / 60'000, cell.option_votes, cell.window_votes,
+            cell.expected, cell.delay_minutes, cell.llr));
+        continue;
+      }
       window_n += cell.window_votes;
       window_o += cell.option_votes;
       expected += cell.window_votes * cell.baseline_share;
@@ -104,9 +112,24 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
     // A one-sided link (cohort_signals.h) spans the poll: it is not a burst.
     const bool link = std::all_of(c.cells.begin(), c.cells.end(), [](const Cell& x) { return x.test == CellTest::kLink; });
     const Cell* own_link = nullptr;  // a burst cohort's own link, extended beyond its windows
+    uint64_t trigger_other = 0;      // members on the own link who chose another candidate
+    double trigger_excess = 0, trigger_expected = 0, trigger_minutes = 0;
+    std::string trigger_networks;
     if (!link)
-      for (const Cell& cell : c.cells)
+      for (const Cell& cell : c.cells) {
         if (cell.test == CellTest::kLink) own_link = &cell, card.own_link_votes = cell.option_votes;
+        if (cell.test != CellTest::kTrigger) continue;
+        card.trigger_votes += cell.option_votes;
+        card.trigger_delay_minutes = cell.delay_minutes;
+        trigger_minutes = static_cast<double>(cell.end_ms - cell.start_ms) / 60'000;
+        if (cell.level == LocusLevel::kToken) {
+          trigger_other += cell.option_votes;
+          continue;
+        }
+        trigger_excess += cell.excess;
+        trigger_expected += cell.expected;
+        if (trigger_networks.size() < 200) trigger_networks += (trigger_networks.empty() ? "" : "; ") + cell.label;
+      }
     auto& l = card.lines;
     l.push_back(fmt::format("{} votes for {} between {} and {} (UTC); about {:.0f} more than these networks would "
                             "have given {} {}.",
@@ -143,6 +166,19 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
                               "that link's other votes {:.0f}% went to {}, against {:.0f}% from the same networks.",
                               card.own_link_votes, own_link->label, 100.0 * own_link->option_votes / own_link->window_votes,
                               card.choice, 100 * own_link->baseline_share));
+    if (card.trigger_votes > trigger_other)
+      l.push_back(fmt::format(
+          "The answer to the message decays from its first minutes (mean delay {:.0f} min). In the {:.0f} minutes after "
+          "it, the same networks ({}) cast about {:.0f} more votes for {} outside the burst windows than they usually "
+          "do at that time ({:.0f} expected); the {} that came first, while such votes outnumbered the usual ones, are "
+          "flagged.",
+          card.trigger_delay_minutes, trigger_minutes, trigger_networks, trigger_excess, card.choice, trigger_expected,
+          card.trigger_votes - trigger_other));
+    if (trigger_other > 0)
+      l.push_back(fmt::format("{} votes for other candidates came through the cohort's own link in those minutes: "
+                              "members who got the message and chose otherwise. They are flagged but not subtracted "
+                              "from anyone.",
+                              trigger_other));
   cards.push_back(std::move(card));
   }
   return cards;

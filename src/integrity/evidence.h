@@ -54,6 +54,8 @@ struct EvidenceCard {
   double cleared_cookie_rate = 0;  // cohort votes repeated within minutes from the same address and browser
                                    // family under another device id (RepeatDevices; not on CGNAT IPv4)
   uint64_t own_link_votes = 0;     // votes that joined through the cohort's own link (ExtendAlongOwnLinks)
+  uint64_t trigger_votes = 0;      // votes that joined on the response after the trigger (ExtendAlongTrigger)
+  double trigger_delay_minutes = 0;  // the fitted mean delay of that response (0: not followed)
   double top_ua_share = 0;
   std::string top_ua;
   std::vector<std::string> found_at;  // "address 203.0.113.7 (30 min window, LLR 41.2)"

@@ -54,7 +54,7 @@ std::string Card(const EvidenceCard& card, const Cohort& c) {
       "\"distinct_loci\":{},\"network_class\":{},\"p_value\":{},\"state_apparatus\":{},\"max_llr\":{},"
       "\"features\":{{\"option_share\":{},\"baseline_share\":{},\"office_hours_share\":{},\"government_share\":{},"
       "\"top_token_share\":{},\"top_referrer\":{},\"top_referrer_share\":{},\"repeat_device_rate\":{},"
-      "\"cleared_cookie_rate\":{},\"own_link_votes\":{},\"top_ua_family\":{},\"top_ua_share\":{}}},\"found_at\":[{}],\"evidence\":[{}]}}",
+      "\"cleared_cookie_rate\":{},\"own_link_votes\":{},\"trigger_votes\":{},\"trigger_delay_minutes\":{},\"top_ua_family\":{},\"top_ua_share\":{}}},\"found_at\":[{}],\"evidence\":[{}]}}",
       JsonString(card.cohort_id), JsonString(card.choice), card.votes, Number(card.excess),
       JsonString(FormatRfc3339(FromUnixMillis(card.start_ms))), JsonString(FormatRfc3339(FromUnixMillis(card.end_ms))),
       loci, card.distinct_loci, JsonString(kNetworkClassNames.Name(card.network_class)),
@@ -62,7 +62,8 @@ std::string Card(const EvidenceCard& card, const Cohort& c) {
       card.state_apparatus ? "true" : "false", Number(c.max_llr), Number(card.option_share),
       Number(card.baseline_share), Number(card.office_hours_share), Number(card.government_share),
       Number(card.top_token_share), JsonString(card.top_referrer), Number(card.top_referrer_share),
-      Number(card.repeat_device_rate), Number(card.cleared_cookie_rate), card.own_link_votes, JsonString(card.top_ua), Number(card.top_ua_share), found, evidence);
+      Number(card.repeat_device_rate), Number(card.cleared_cookie_rate), card.own_link_votes, card.trigger_votes,
+      Number(card.trigger_delay_minutes), JsonString(card.top_ua), Number(card.top_ua_share), found, evidence);
 }
 
 }  // namespace

@@ -320,8 +320,10 @@ class Builder {
       if (!r.Chance(c.compliance)) continue;
       SimVote v;
       v.label = c.label;
+      v.cohort = static_cast<int16_t>(&c - s_.cohorts.data());
       v.device = NewDevice(r);
-      v.token = r.Chance(c.token_reuse) ? shared_token : OrganicToken(r);
+      v.cohort_link = r.Chance(c.token_reuse);
+      v.token = v.cohort_link ? shared_token : OrganicToken(r);
       v.referrer = Referrer(c.referrer);
       v.time_ms = AnswerTime(c, trigger, r);
       Segment segment = Segment::kHome;
@@ -331,13 +333,16 @@ class Builder {
         v.ip = o.ip;
         v.ua = OfficeUa(o, r);
         segment = Segment::kOffice;
+        v.via = SimVote::Via::kOffice;
       } else if (u < c.office_share + c.carrier_share) {
         SetPhone(v, Phone(r, c.carrier));
         v.ua = Ua(uas_.Sample(UaPool::kPhone, r));
         segment = Segment::kPhone;
+        v.via = SimVote::Via::kPhone;
       } else {
         v.ip = HomeIp(r);
         v.ua = Ua(uas_.Sample(UaPool::kPhone, r));
+        v.via = SimVote::Via::kHome;
       }
       // A member who ignores the instruction votes their own preference.
       v.option = r.Chance(c.loyalty) ? static_cast<uint16_t>(c.option) : OrganicOption(r, segment, v.time_ms, {});
@@ -346,6 +351,7 @@ class Builder {
         const int extra = 1 + static_cast<int>(r.Below(std::max(1, c.max_repeats)));
         for (int k = 0; k < extra; ++k) {
           SimVote again = v;
+          again.repeat = true;
           again.device = NewDevice(r);  // cleared cookie / private window
           again.time_ms = std::min(End() - 1, v.time_ms + static_cast<int64_t>(r.Exponential(3.0) * kMinute) + 5000);
           poll_.votes.push_back(again);

@@ -4,10 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "core/csv.h"
 #include "integrity/analysis.h"
+#include "integrity/evidence.h"
 #include "integrity/vote_log_reader.h"
 
 namespace pantau::integrity {
@@ -145,6 +149,119 @@ TEST(TrimToExcess, LinkCohortsAndCohortsWithinTheirExcessStayWhole) {
   links[0].excess = 10;
   TrimToExcess(log, TrimConfig{}, links);
   EXPECT_EQ(links[0].votes.size(), 114u);
+}
+
+// A blast at noon of day 2: 300 members answer over the next hours with exponential delays (mean
+// 30 min) from 30 phone addresses of one carrier that also carries 3 000 honest votes over three
+// days, half of them for B, half of those without a referrer (like the blast). The scan found the
+// first 45 minutes; the rest of the answer is the decaying tail.
+struct Blast {
+  VoteLog log;
+  std::vector<Cohort> cohorts;
+  std::vector<uint32_t> tail;                      // blast votes 45-65 min after the trigger
+  uint32_t late_neighbour = 0, referred_neighbour = 0;  // honest votes for B at a blast address
+  size_t background = 0;                           // rows before the blast
+};
+
+Blast MakeBlast() {
+  constexpr int64_t kTrigger = kStart + 36 * 3600;
+  std::string text = "time,choice,ip,referrer\n";
+  const auto ip = [](int i) { return fmt::format("10.0.{}.{}", i % 3, 1 + i % 10); };
+  for (int i = 0; i < 3000; ++i)
+    AppendCsvRecord(text, {std::to_string(kStart + i * 86), i % 2 ? "B" : "A", ip(i / 2),
+                           i % 4 < 2 ? "" : "https://www.google.com/"});
+  // Two honest neighbours for B at a blast address: one after the answer has died down to the
+  // usual rate, one in the tail that came from a search engine.
+  AppendCsvRecord(text, {std::to_string(kTrigger + 100 * 60), "B", ip(7), ""});
+  AppendCsvRecord(text, {std::to_string(kTrigger + 50 * 60), "B", ip(7), "https://www.google.com/"});
+  std::vector<double> delay_minutes;
+  for (int i = 0; i < 300; ++i) {
+    delay_minutes.push_back(-30 * std::log(1 - (i + 0.5) / 300));
+    AppendCsvRecord(text, {std::to_string(kTrigger + 30 + static_cast<int64_t>(delay_minutes.back() * 60)), "B",
+                           ip(i), ""});
+  }
+  Blast b;
+  b.log = Read(text);
+  for (LocusInfo& l : b.log.loci) l.asn = 23693, l.org = "Telkomsel", l.network_class = NetworkClass::kMobile;
+  b.background = 3000;
+  b.late_neighbour = 3000;
+  b.referred_neighbour = 3001;
+  Cohort c;
+  c.option = static_cast<uint16_t>(b.log.option_labels[0] == "B" ? 0 : 1);
+  Cell cell;
+  cell.level = LocusLevel::kAsn;
+  cell.test = CellTest::kBurst;
+  cell.option = c.option;
+  cell.start_ms = kTrigger * 1000;
+  cell.end_ms = (kTrigger + 45 * 60) * 1000;
+  // The scan's cell takes every vote for B in its window, honest ones too.
+  for (uint32_t v = 0; v < 3002; ++v)
+    if (b.log.option[v] == c.option && b.log.time_ms[v] >= cell.start_ms && b.log.time_ms[v] < cell.end_ms)
+      c.votes.push_back(v);
+  for (uint32_t i = 0; i < 300; ++i) {
+    const uint32_t v = 3002 + i;
+    if (delay_minutes[i] < 45) c.votes.push_back(v);
+    else if (delay_minutes[i] < 65) b.tail.push_back(v);
+  }
+  c.excess = static_cast<double>(c.votes.size());
+  c.cells.push_back(cell);
+  c.start_ms = cell.start_ms;
+  c.end_ms = cell.end_ms;
+  b.cohorts.push_back(std::move(c));
+  return b;
+}
+
+TEST(ExtendAlongTrigger, FlagsTheDecayingTailButNotANeighbourAtTheUsualRate) {
+  Blast b = MakeBlast();
+  const double excess_before = b.cohorts[0].excess;
+  ASSERT_GE(b.tail.size(), 25u);
+  ExtendAlongTrigger(b.log, TriggerConfig{}, TrimConfig{}, b.cohorts);
+  const Cohort& c = b.cohorts[0];
+  const auto flagged = [&](uint32_t v) { return std::binary_search(c.votes.begin(), c.votes.end(), v); };
+  for (uint32_t v : b.tail) EXPECT_TRUE(flagged(v)) << "tail vote " << v;
+  EXPECT_FALSE(flagged(b.late_neighbour));
+  EXPECT_FALSE(flagged(b.referred_neighbour));
+  size_t honest = 0;
+  for (uint32_t v = 0; v < b.background; ++v) honest += flagged(v);
+  // About 10 honest votes for B without a referrer arrive an hour: a few of them in the first half
+  // hour of the tail, where the answer still outnumbers them, are flagged with it.
+  size_t in_window = 0;
+  for (uint32_t v = 0; v < b.background; ++v)
+    in_window += b.log.option[v] == c.option && b.log.time_ms[v] >= c.cells[0].start_ms && b.log.time_ms[v] < c.cells[0].end_ms;
+  EXPECT_LE(honest - in_window, 6u);
+  // The trigger cell explains it; the tail's excess (about 60 votes arrived after the burst window
+  // within the horizon) joins the cohort's.
+  const auto cell = std::find_if(c.cells.begin(), c.cells.end(), [](const Cell& x) { return x.test == CellTest::kTrigger; });
+  ASSERT_NE(cell, c.cells.end());
+  EXPECT_NEAR(cell->delay_minutes, 30, 6);
+  EXPECT_NEAR(c.excess - excess_before, 62, 15);
+  const std::vector<EvidenceCard> cards = BuildEvidence(b.log, b.cohorts);
+  ASSERT_EQ(cards.size(), 1u);
+  EXPECT_EQ(cards[0].trigger_votes, cell->option_votes);
+  bool explained = false;
+  for (const std::string& line : cards[0].lines) explained |= line.starts_with("The answer to the message decays");
+  EXPECT_TRUE(explained);
+}
+
+TEST(ExtendAlongTrigger, NothingFollowsWithoutABurstOrWhenDisabled) {
+  Blast b = MakeBlast();
+  TriggerConfig off;
+  off.enabled = false;
+  std::vector<Cohort> cohorts = b.cohorts;
+  ExtendAlongTrigger(b.log, off, TrimConfig{}, cohorts);
+  EXPECT_EQ(cohorts[0].votes, b.cohorts[0].votes);
+  // A cohort whose votes lie outside every scan window (a link cohort) has no trigger to follow.
+  cohorts = b.cohorts;
+  cohorts[0].cells[0].test = CellTest::kLink;
+  ExtendAlongTrigger(b.log, TriggerConfig{}, TrimConfig{}, cohorts);
+  EXPECT_EQ(cohorts[0].votes, b.cohorts[0].votes);
+}
+
+TEST(TruncatedExponentialMean, RecoversTheMeanFromTruncatedDelays) {
+  // Delays of mean 30 seen only up to 45: their mean is 30 - 45 / (e^1.5 - 1).
+  EXPECT_NEAR(TruncatedExponentialMean(30 - 45 / std::expm1(1.5), 45, 240), 30, 1e-6);
+  EXPECT_EQ(TruncatedExponentialMean(30, 45, 240), 240);  // no more bunched than uniform
+  EXPECT_EQ(TruncatedExponentialMean(0, 45, 240), 0);
 }
 
 }  // namespace

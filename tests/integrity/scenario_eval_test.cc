@@ -33,7 +33,7 @@ Outcome Simulate(std::string_view scenario, int votes, uint64_t seed, bool signa
   Outcome out{std::move(*log), {}, {}};
   AnalysisConfig config;
   config.evidence.utc_offset_minutes = s->utc_offset_minutes;
-  config.links.enabled = config.trim.enabled = signals;
+  config.links.enabled = config.trim.enabled = config.trigger.enabled = signals;
   out.result = Analyze(out.log, config);
   std::vector<uint8_t> by_row;
   for (const sim::SimVote& v : poll->votes) by_row.push_back(v.label != sim::Label::kOrganic);
