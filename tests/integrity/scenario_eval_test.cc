@@ -78,7 +78,9 @@ TEST(ScenarioEval, EngineBeatsEveryBaselineAndRecoversEveryOrganicWinner) {
                                   : DedupBaseline(o.log, methods[m]);
       const Metrics x = o.Of(f);
       tallies[m].Add(x, o.truth.clean);
-      if (m == 0) EXPECT_TRUE(x.winner_recovered) << "adjusted " << o.result.adjusted_winner;
+      if (m == 0) {
+        EXPECT_TRUE(x.winner_recovered) << "adjusted " << o.result.adjusted_winner;
+      }
     }
   }
   const Tally& engine = tallies[0];
