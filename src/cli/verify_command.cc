@@ -40,26 +40,26 @@ int Report(const std::map<std::string, ledger::ChainVerifier>& polls, std::strin
   return 0;
 }
 
-// What the database says beside its vote log: its polls, and the chain tails of the votes a previous
-// version kept in it (a prefix of the log's chains, or — before the first start with a log — votes the
-// log does not hold yet).
-struct DatabaseView {
-  std::set<std::string> polls;
-  std::map<std::string, store::ChainTail> vote_tails;
-};
-
 // Checks the vote log in `dir` (read-only, safe beside a running server): every poll's chain, and when
 // `database` is given, that each logged poll is one of its polls and that the votes it still holds
-// itself are a prefix of the log's.
-int VerifyLog(const std::string& dir, const DatabaseView* database) {
+// itself (from a version that followed votes into it) are a prefix of the log's.
+int VerifyLog(const std::string& dir, store::Store* database) {
+  std::map<std::string, store::ChainTail> db_tails;
+  if (database != nullptr) {
+    auto tails = database->LoadChainTails();
+    if (!tails) {
+      fmt::print(stderr, "verify: {}\n", tails.error().message);
+      return 2;
+    }
+    db_tails = std::move(*tails);
+  }
   std::map<std::string, ledger::ChainVerifier> verifiers;
   std::vector<std::string> disagreements;
   auto scanned = ledger::SegmentLog::ScanFiles(dir, [&](const store::LedgerEntry& e) {
     const std::string& poll = e.vote.poll.value();
     verifiers[poll].Add(e);
-    if (database == nullptr) return true;
-    auto db = database->vote_tails.find(poll);
-    if (db != database->vote_tails.end() && db->second.seq == e.vote.seq && db->second.hash != e.entry_hash)
+    auto db = db_tails.find(poll);
+    if (db != db_tails.end() && db->second.seq == e.vote.seq && db->second.hash != e.entry_hash)
       disagreements.push_back(fmt::format("poll {} seq {}: the database and the vote log hold different entries",
                                           poll, e.vote.seq));
     return true;
@@ -72,11 +72,20 @@ int VerifyLog(const std::string& dir, const DatabaseView* database) {
   if (!scanned->empty()) fmt::print("note: the log ends in an append that never finished: {}\n", *scanned);
   int rc = Report(verifiers, dir);
   if (database == nullptr) return rc;
+  // Polls are listed after the scan: a running server creates a poll before its first vote, so every
+  // poll the scan saw is in this list (polls are never deleted).
+  auto polls = database->ListPolls();
+  if (!polls) {
+    fmt::print(stderr, "verify: {}\n", polls.error().message);
+    return 2;
+  }
+  std::set<std::string> known;
+  for (const auto& poll : *polls) known.insert(poll.id.value());
   for (const auto& [poll, v] : verifiers)
-    if (!database->polls.contains(poll))
+    if (!known.contains(poll))
       disagreements.push_back(fmt::format("poll {}: the vote log holds {} votes of a poll the database lacks", poll,
                                           v.verified()));
-  for (const auto& [poll, db_tail] : database->vote_tails) {
+  for (const auto& [poll, db_tail] : db_tails) {
     const uint64_t logged = verifiers.contains(poll) ? verifiers.at(poll).tail().seq : 0;
     if (db_tail.seq > logged)
       fmt::print("note: poll {}: the database holds {} votes the vote log lacks (copied into it at the next start)\n",
@@ -87,29 +96,29 @@ int VerifyLog(const std::string& dir, const DatabaseView* database) {
 }
 
 // A database file: with a vote log beside it (as `pantau serve` keeps it), the log holds the votes and
-// the database its polls; without one (a database from before the log), the database's own votes.
+// the database its polls; without one (a database from before the log), the database's own votes —
+// unless the database records a vote log (then its votes are missing).
 int VerifyDatabase(const std::string& path) {
   auto store = store::SqliteStore::Open(path);
   if (!store) {
     fmt::print(stderr, "verify: cannot open {}: {}\n", path, store.error().message);
     return 2;
   }
+  const std::string log_dir = ledger::VoteLogDirOf(path);
+  auto recorded = (*store)->GetSetting(ledger::kVoteLogIdSetting);
+  if (recorded) {
+    auto found = ledger::SegmentLog::ReadId(log_dir);
+    if (!found || *found != *recorded) {
+      fmt::print(stderr, "verify: {}: its votes are in vote log {} at {}, which {}\n", path, *recorded, log_dir,
+                 found ? fmt::format("is now vote log {}", *found) : "is missing");
+      return 1;
+    }
+  }
+  if (recorded || std::filesystem::is_directory(log_dir)) return VerifyLog(log_dir, store->get());
   auto polls = (*store)->ListPolls();
   if (!polls) {
     fmt::print(stderr, "verify: {}: {}\n", path, polls.error().message);
     return 2;
-  }
-  const std::string log_dir = ledger::VoteLogDirOf(path);
-  if (std::filesystem::is_directory(log_dir)) {
-    DatabaseView view;
-    for (const auto& poll : *polls) view.polls.insert(poll.id.value());
-    auto tails = (*store)->LoadChainTails();
-    if (!tails) {
-      fmt::print(stderr, "verify: {}: {}\n", path, tails.error().message);
-      return 2;
-    }
-    view.vote_tails = std::move(*tails);
-    return VerifyLog(log_dir, &view);
   }
   std::map<std::string, ledger::ChainVerifier> verifiers;
   for (const auto& poll : *polls) {

@@ -22,6 +22,7 @@ Error Diverged(std::string detail) {
 
 Error LogDamaged(std::string detail) { return Error::DataLoss("the vote log is damaged", std::move(detail)); }
 
+
 }  // namespace
 
 JournaledStore::JournaledStore(std::unique_ptr<store::Store> database, std::unique_ptr<SegmentLog> log)
@@ -36,9 +37,27 @@ Result<std::unique_ptr<JournaledStore>> JournaledStore::Open(std::unique_ptr<sto
 
 Result<std::unique_ptr<JournaledStore>> JournaledStore::Open(std::unique_ptr<store::Store> database,
                                                              const std::string& log_dir, Options options) {
+  // A database that has had a vote log must find that very log: its votes are nowhere else. Checked
+  // before the log is opened, because opening creates a missing one.
+  auto recorded = database->GetSetting(kVoteLogIdSetting);
+  if (!recorded && recorded.error().code != ErrorCode::kNotFound) return std::unexpected(recorded.error());
+  if (recorded) {
+    auto found = SegmentLog::ReadId(log_dir);
+    if (!found && found.error().code != ErrorCode::kNotFound) return std::unexpected(found.error());
+    if (!found)
+      return std::unexpected(Error::DataLoss(
+          "the database's vote log is missing",
+          fmt::format("the database keeps its votes in vote log {} at {}, which is not there; restore that "
+                      "directory together with the database", *recorded, log_dir)));
+    if (*found != *recorded)
+      return std::unexpected(Error::DataLoss(
+          "the vote log belongs to another database",
+          fmt::format("{} is vote log {}, but the database keeps its votes in vote log {}", log_dir, *found, *recorded)));
+  }
   PANTAU_ASSIGN_OR_RETURN(auto log, SegmentLog::Open(log_dir, options.log));
   std::unique_ptr<JournaledStore> store(new JournaledStore(std::move(database), std::move(log)));
   PANTAU_RETURN_IF_ERROR(store->Load());
+  if (!recorded) PANTAU_RETURN_IF_ERROR(store->db_->PutSetting(kVoteLogIdSetting, store->log_->id()));
   return store;
 }
 
@@ -112,6 +131,14 @@ Status JournaledStore::SettleDatabaseVotes() {
   }
   if (copied > 0) spdlog::info("vote log: copied {} votes from the database into the log", copied);
   return Ok();
+}
+
+Result<std::string> JournaledStore::GetSetting(const std::string& key) { return db_->GetSetting(key); }
+
+Status JournaledStore::PutSetting(const std::string& key, const std::string& value) {
+  if (key == kVoteLogIdSetting)
+    return std::unexpected(Error::InvalidArgument(fmt::format("the setting {} belongs to the vote log", key)));
+  return db_->PutSetting(key, value);
 }
 
 Status JournaledStore::RequirePoll(const PollId& poll) {

@@ -13,6 +13,9 @@
 //   - votes a previous version followed into the database: they must be a prefix of the log's chain
 //     (the database's tail entry is compared with the log's entry at that seq), and are then ignored;
 //   - DataLoss when they disagree, or when the log holds votes of a poll the database does not have.
+// The database records the id of its vote log (setting "vote_log_id", SegmentLog::id) the first time
+// they open together; from then on a missing log, or another one, is DataLoss rather than a fresh
+// empty log (a database restored without its `-ledger` directory would otherwise lose every vote).
 // After that the database's vote table is never read or written again (AppendVotes goes to the log
 // only, and the database's panel-token `used` flags stay as they were). Thread-safe; the Store
 // contract holds (store.h).
@@ -38,6 +41,8 @@ namespace pantau::ledger {
 
 // Where pantau keeps the vote log of a database file: beside it, as "<database>-ledger".
 inline std::string VoteLogDirOf(const std::string& database_path) { return database_path + "-ledger"; }
+// The database setting (Store::GetSetting) naming the vote log that holds its votes.
+inline constexpr char kVoteLogIdSetting[] = "vote_log_id";
 
 class JournaledStore final : public store::Store {
  public:
@@ -73,6 +78,8 @@ class JournaledStore final : public store::Store {
 
   Status AddPanelTokens(const PollId& poll, const std::vector<std::string>& token_hashes) override;
   Result<std::optional<store::PanelToken>> FindPanelToken(const PollId& poll, const std::string& token_hash) override;
+  Result<std::string> GetSetting(const std::string& key) override;
+  Status PutSetting(const std::string& key, const std::string& value) override;  // not "vote_log_id"
 
   Stats stats() const;
   const SegmentLog& log() const { return *log_; }

@@ -1,6 +1,7 @@
 #include "ledger/segment_log.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,9 +9,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <random>
 #include <set>
 
 #include "ledger/log_record.h"
@@ -27,6 +30,8 @@ constexpr uint64_t kHeaderBytes = kSegmentMagic.size();
 constexpr uint64_t kZeroChunk = 256 << 10;
 constexpr std::string_view kSegmentSuffix = ".seg";
 constexpr std::string_view kPreparingSuffix = ".seg.prep";
+constexpr std::string_view kIdFile = "ID";
+constexpr std::string_view kLockFile = "LOCK";
 
 static_assert(kHeaderBytes == 16);
 
@@ -160,6 +165,7 @@ SegmentLog::SegmentLog(std::string dir, Options options) : dir_(std::move(dir)),
 SegmentLog::~SegmentLog() {
   if (next_.valid()) next_.wait();
   if (active_.fd >= 0) ::close(active_.fd);
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
   for (int fd : read_fds_)
     if (fd >= 0) ::close(fd);
 }
@@ -175,8 +181,61 @@ Result<std::unique_ptr<SegmentLog>> SegmentLog::Open(const std::string& dir, Opt
   }
   if (ec) return std::unexpected(Error::Unavailable("the vote log cannot be created", fmt::format("{}: {}", dir, ec.message())));
   std::unique_ptr<SegmentLog> log(new SegmentLog(dir, options));
+  PANTAU_RETURN_IF_ERROR(log->Lock());
   PANTAU_RETURN_IF_ERROR(log->Recover());
+  PANTAU_RETURN_IF_ERROR(log->LoadOrCreateId());
   return log;
+}
+
+Status SegmentLog::Lock() {
+  const std::string path = fmt::format("{}/{}", dir_, kLockFile);
+  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (lock_fd_ < 0) return std::unexpected(IoError("cannot open", path));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      Error in_use = Error::FailedPrecondition("the vote log is in use by another pantau process", "vote-log-in-use");
+      in_use.detail = fmt::format("{} is locked; stop the other `pantau serve` on this database first", dir_);
+      return std::unexpected(std::move(in_use));
+    }
+    return std::unexpected(IoError("cannot lock", path));
+  }
+  return Ok();
+}
+
+Result<std::string> SegmentLog::ReadId(const std::string& dir) {
+  const std::string path = fmt::format("{}/{}", dir, kIdFile);
+  if (!fs::exists(path)) return std::unexpected(Error::NotFound(fmt::format("{} has no ID", dir)));
+  PANTAU_ASSIGN_OR_RETURN(std::string id, ReadFile(path, 64));
+  while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
+  if (id.size() != 32 || !std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+    return std::unexpected(Damaged(fmt::format("{} is not a vote-log ID", path)));
+  return id;
+}
+
+Status SegmentLog::LoadOrCreateId() {
+  auto id = ReadId(dir_);
+  if (id) {
+    id_ = std::move(*id);
+    return Ok();
+  }
+  if (id.error().code != ErrorCode::kNotFound) return std::unexpected(id.error());
+  // A new log (or one from before IDs): name it. Written to a temporary name and renamed, so a crash
+  // leaves either no ID or a whole one.
+  std::random_device random;
+  std::string fresh;
+  for (int i = 0; i < 4; ++i) fresh += fmt::format("{:08x}", static_cast<uint32_t>(random()));
+  const std::string path = fmt::format("{}/{}", dir_, kIdFile);
+  const std::string temporary = path + ".tmp";
+  {
+    Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
+    if (fd.get() < 0) return std::unexpected(IoError("cannot create", temporary));
+    PANTAU_RETURN_IF_ERROR(WriteAll(fd.get(), fresh + "\n", 0, temporary));
+    if (::fsync(fd.get()) != 0) return std::unexpected(IoError("cannot sync", temporary));
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) return std::unexpected(IoError("cannot rename", temporary));
+  PANTAU_RETURN_IF_ERROR(SyncDirectory(dir_));
+  id_ = std::move(fresh);
+  return Ok();
 }
 
 std::string SegmentLog::PathOf(uint32_t index) const { return SegmentPath(dir_, index); }
@@ -250,6 +309,10 @@ Status SegmentLog::Append(std::span<const store::LedgerEntry> entries, std::vect
   if (auto written = WriteAll(active_.fd, buffer_, active_.end, path); !written) {
     dirty_ = std::max<uint64_t>(dirty_, buffer_.size());
     locations.clear();
+    // Erase the remains now, so a crash cannot bring back frames the caller was told failed. When this
+    // fails too, the next Append (or Roll) tries again before writing anything else.
+    if (auto erased = EraseDirty(); !erased)
+      spdlog::error("vote log: cannot erase a failed append in {}: {}", path, erased.error().ToLogString());
     return written;
   }
   if (::fdatasync(active_.fd) != 0) {
@@ -278,7 +341,25 @@ void SegmentLog::PrepareNextInBackground() {
   });
 }
 
+Status SegmentLog::EraseDirty() {
+  if (dirty_ == 0) return Ok();
+  const std::string path = PathOf(active_.index);
+  const uint64_t bytes = std::min(dirty_, active_.capacity - active_.end);
+  PANTAU_RETURN_IF_ERROR(WriteAll(active_.fd, std::string(bytes, '\0'), active_.end, path));
+  if (::fdatasync(active_.fd) != 0) {
+    broken_ = true;
+    spdlog::critical("vote log: fdatasync failed on {}: {}; refusing further votes until restart", path,
+                     std::strerror(errno));
+    return std::unexpected(IoError("cannot sync", path));
+  }
+  dirty_ = 0;
+  return Ok();
+}
+
 Status SegmentLog::Roll(uint64_t needed) {
+  // The segment being sealed must end in zeros: a failed append's remains there would be read as damage
+  // in a sealed segment (or as frames) at the next open.
+  PANTAU_RETURN_IF_ERROR(EraseDirty());
   const uint32_t index = active_.index + 1;
   const std::string path = PathOf(index);
   const std::string preparing = path + ".prep";
@@ -388,6 +469,13 @@ SegmentLog::Reader::Reader(const SegmentLog& log, size_t window_bytes)
 
 Status SegmentLog::Reader::Fill(LogLocation at, size_t bytes) {
   window_at_ = LogLocation{};
+  {
+    // Never keep bytes past the durable end: they may be a failed append's, and a later append at the
+    // same place must be read from the file, not from this window.
+    std::lock_guard lock(log_.mu_);
+    if (at.segment == log_.published_index_)
+      bytes = std::min<uint64_t>(bytes, log_.published_end_ > at.offset ? log_.published_end_ - at.offset : 0);
+  }
   PANTAU_ASSIGN_OR_RETURN(const int fd, log_.ReadFd(at.segment));
   window_.resize(bytes);
   size_t done = 0;

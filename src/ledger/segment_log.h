@@ -11,11 +11,17 @@
 //   SegmentLog::Reader reader(*log);  auto entry = reader.Read(location);   // a location Append reported
 //
 // Files: <dir>/0000000001.seg, 0000000002.seg, ...: a 16-byte header "pantau-vote-log1", then frames,
-// then zeros. The next segment is prepared in the background while the current one fills.
-// One appender at a time (Append is not reentrant); Scan and Readers may run beside it: Scan sees a prefix
-// of the log, a Reader reads frames Append or Scan has reported durable.
-// A failed fdatasync is not retried (Linux may already have dropped the dirty pages): the log refuses
-// every later append until the process restarts and recovery reads what really reached the disk.
+// then zeros. The next segment is prepared in the background while the current one fills. <dir>/ID
+// names the log (random, written once) so that the database can tell its own log from a missing or
+// foreign one; <dir>/LOCK is held (flock) by the one process that has the log open.
+// One appender at a time (Append is not reentrant; a second Open of the same directory, from this or
+// another process, fails while the first is open); Scan and Readers may run beside it: Scan sees a
+// prefix of the log, a Reader reads frames Append or Scan has reported durable.
+// A failed write is erased (zeros written over it and synced) before anything else is appended, so an
+// unacknowledged frame cannot come back. A failed fdatasync is not retried (Linux may already have
+// dropped the dirty pages): the log refuses every later append until the process restarts and recovery
+// reads what really reached the disk — which may include that batch's frames, as it may for any append
+// whose outcome a crash left unknown: the caller did not acknowledge them, but they may be kept.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +56,8 @@ class SegmentLog {
   };
 
   // Opens (creating if needed) the log in directory `dir` and recovers its end. DataLoss when a segment
-  // is missing or is not a vote-log segment; Unavailable when the files cannot be read or written.
+  // is missing or is not a vote-log segment; FailedPrecondition ("vote-log-in-use") when another
+  // SegmentLog holds the directory; Unavailable when the files cannot be read or written.
   static Result<std::unique_ptr<SegmentLog>> Open(const std::string& dir, Options options);
   static Result<std::unique_ptr<SegmentLog>> Open(const std::string& dir);  // default Options
   ~SegmentLog();
@@ -94,6 +101,11 @@ class SegmentLog {
   static Result<std::string> ScanFiles(const std::string& dir,
                                        const std::function<bool(const store::LedgerEntry&)>& visit);
 
+  // The log's identity (<dir>/ID; 32 hex digits), created with the log.
+  const std::string& id() const { return id_; }
+  // The identity recorded in a log directory, read-only; NotFound when the directory or its ID is missing.
+  static Result<std::string> ReadId(const std::string& dir);
+
   Stats stats() const;
   const std::string& dir() const { return dir_; }
 
@@ -110,14 +122,21 @@ class SegmentLog {
   };
   SegmentLog(std::string dir, Options options);
 
+  Status Lock();
+  Status LoadOrCreateId();
   Status Recover();
   Status Roll(uint64_t needed);
+  // Writes zeros over what a failed append left past the end (dirty_) and syncs them; OK when nothing
+  // is left. A failed sync marks the log broken.
+  Status EraseDirty();
   void PrepareNextInBackground();
   std::string PathOf(uint32_t index) const;
   void Publish();
 
   const std::string dir_;
   const Options options_;
+  int lock_fd_ = -1;                // <dir>/LOCK, flock-ed for the log's lifetime
+  std::string id_;
 
   Segment active_;
   uint64_t dirty_ = 0;              // bytes past active_.end a failed append may have written

@@ -99,6 +99,12 @@ class Store {
   // such token. Both: NotFound when the poll does not exist.
   virtual Status AddPanelTokens(const PollId& poll, const std::vector<std::string>& token_hashes) = 0;
   virtual Result<std::optional<PanelToken>> FindPanelToken(const PollId& poll, const std::string& token_hash) = 0;
+
+  // Settings: small durable values a layer above keeps with the data (e.g. "vote_log_id", the identity
+  // of the vote log that holds this database's votes). GetSetting: NotFound when unset. PutSetting
+  // replaces any previous value; InvalidArgument for an empty key.
+  virtual Result<std::string> GetSetting(const std::string& key) = 0;
+  virtual Status PutSetting(const std::string& key, const std::string& value) = 0;
 };
 
 }  // namespace pantau::store

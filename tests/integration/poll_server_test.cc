@@ -324,6 +324,30 @@ TEST_F(PollServerTest, VerifyFindsATamperedVoteInTheVoteLogAndInAnExport) {
   EXPECT_NE(bad_db.output.find("seq 5"), std::string::npos) << bad_db.output;
 }
 
+TEST_F(PollServerTest, ADatabaseWithoutItsVoteLogIsNeitherServedNorVerifiedAsEmpty) {
+  Start();
+  TestClient client(server_->port());
+  const CreatedPoll poll = Create(client, PollBody("live"));
+  ASSERT_EQ(client.PostJson("/api/v1/polls/" + poll.id + "/votes", json::object{{"choice", 1}})->status, 201);
+  // While it runs, a second server on the same database is refused (the log is locked).
+  auto second = RunPantau({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_NE(second.output.find("in use"), std::string::npos) << second.output;
+  EXPECT_EQ(server_->Stop(), 0);
+
+  std::filesystem::rename(db_ + "-ledger", db_ + "-ledger.moved");  // restored without its log
+  auto verified = RunPantau({"verify", db_});
+  EXPECT_EQ(verified.exit_code, 1) << verified.output;
+  EXPECT_NE(verified.output.find("missing"), std::string::npos) << verified.output;
+  auto served = RunPantau({"serve", "--db", db_, "--listen", "127.0.0.1:0"});
+  EXPECT_NE(served.exit_code, 0);
+  EXPECT_NE(served.output.find("missing"), std::string::npos) << served.output;
+  EXPECT_FALSE(std::filesystem::exists(db_ + "-ledger")) << "a fresh empty log was created";
+
+  std::filesystem::rename(db_ + "-ledger.moved", db_ + "-ledger");
+  EXPECT_EQ(RunPantau({"verify", db_}).exit_code, 0);
+}
+
 TEST_F(PollServerTest, BadInputIsRefusedWithAProblemAndWritesNothing) {
   Start();
   TestClient client(server_->port());

@@ -75,6 +75,8 @@ class ControlledStore final : public store::Store {
   Result<std::optional<store::PanelToken>> FindPanelToken(const PollId& p, const std::string& t) override {
     return inner_.FindPanelToken(p, t);
   }
+  Result<std::string> GetSetting(const std::string& k) override { return inner_.GetSetting(k); }
+  Status PutSetting(const std::string& k, const std::string& v) override { return inner_.PutSetting(k, v); }
 
  private:
   store::Store& inner_;

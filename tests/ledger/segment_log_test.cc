@@ -105,7 +105,26 @@ TEST(SegmentLog, AppendsReadBackInOrderAfterReopen) {
   auto more = Continue(tail, kPoll, 2, 99);
   ASSERT_TRUE(reopened->Append(more).has_value());
   all.insert(all.end(), more.begin(), more.end());
+  reopened.reset();
   EXPECT_EQ(ScanLog(*OpenLog(dir.path())), all);
+}
+
+TEST(SegmentLog, OneOpenLogPerDirectoryAndItsIdStays) {
+  TempDir dir;
+  std::string id;
+  {
+    auto log = OpenLog(dir.path());
+    id = log->id();
+    EXPECT_EQ(id.size(), 32u);
+    auto second = SegmentLog::Open(dir.path());
+    ASSERT_FALSE(second.has_value());
+    EXPECT_EQ(second.error().type, "vote-log-in-use");
+    EXPECT_EQ(*SegmentLog::ReadId(dir.path()), id);  // reading the ID needs no lock
+  }
+  EXPECT_EQ(OpenLog(dir.path())->id(), id);  // the lock went with the first log; the ID stays
+  TempDir other;
+  EXPECT_NE(OpenLog(other.path())->id(), id);
+  EXPECT_EQ(SegmentLog::ReadId(other.File("missing")).error().code, ErrorCode::kNotFound);
 }
 
 TEST(SegmentLog, RollsIntoNewSegmentsIncludingOversizedBatches) {
@@ -218,6 +237,7 @@ TEST(SegmentLog, RecoveryAfterACrashAtEveryPointOfAnAppend) {
       ASSERT_EQ(got[i], i < durable.size() ? durable[i] : unfinished[i - durable.size()]) << "cut " << cut;
     // Appending after recovery leaves no trace of the unfinished bytes.
     ASSERT_TRUE(log->Append(next).has_value());
+    log.reset();  // one open log per directory
     const auto again = ScanLog(*OpenLog(dir.path()));
     ASSERT_EQ(again.size(), got.size() + 1) << "cut " << cut;
     EXPECT_EQ(again.back(), next[0]);

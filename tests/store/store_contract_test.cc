@@ -174,5 +174,16 @@ TYPED_TEST(StoreContractTest, EverythingSurvivesReopen) {
   EXPECT_EQ(this->store().LoadChainTails()->at("p1").seq, 25u);
 }
 
+TYPED_TEST(StoreContractTest, SettingsAreReplacedAndSurviveAReopen) {
+  EXPECT_EQ(this->store().GetSetting("colour").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(this->store().PutSetting("colour", "merah").has_value());
+  ASSERT_TRUE(this->store().PutSetting("colour", "putih").has_value());
+  ASSERT_TRUE(this->store().PutSetting("shape", "").has_value());
+  EXPECT_EQ(this->store().PutSetting("", "x").error().code, ErrorCode::kInvalidArgument);
+  this->Reopen();
+  EXPECT_EQ(*this->store().GetSetting("colour"), "putih");
+  EXPECT_EQ(*this->store().GetSetting("shape"), "");
+}
+
 }  // namespace
 }  // namespace pantau::testing_support

@@ -221,4 +221,27 @@ Result<std::optional<PanelToken>> SqliteStore::FindPanelToken(const PollId& poll
   return std::optional<PanelToken>(PanelToken{token_hash, stmt->ColumnInt(0) != 0});
 }
 
+Result<std::string> SqliteStore::GetSetting(const std::string& key) {
+  PANTAU_ASSIGN_OR_RETURN(auto reader, readers_->Acquire());
+  PANTAU_ASSIGN_OR_RETURN(auto stmt, reader->Prepare("SELECT value FROM settings WHERE key = ?1"));
+  stmt->BindText(1, key);
+  PANTAU_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::unexpected(Error::NotFound(fmt::format("no setting {}", key)));
+  return stmt->ColumnText(0);
+}
+
+Status SqliteStore::PutSetting(const std::string& key, const std::string& value) {
+  if (key.empty()) return std::unexpected(Error::InvalidArgument("a setting needs a key"));
+  std::lock_guard lock(write_mu_);
+  PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*writer_, Transaction::Kind::kWrite));
+  {
+    PANTAU_ASSIGN_OR_RETURN(auto stmt, writer_->Prepare(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    stmt->BindText(1, key);
+    stmt->BindText(2, value);
+    PANTAU_RETURN_IF_ERROR(stmt->Run());
+  }
+  return tx.Commit();
+}
+
 }  // namespace pantau::store

@@ -47,6 +47,9 @@ class SqliteStore final : public Store {
   Status AddPanelTokens(const PollId& poll, const std::vector<std::string>& token_hashes) override;
   Result<std::optional<PanelToken>> FindPanelToken(const PollId& poll, const std::string& token_hash) override;
 
+  Result<std::string> GetSetting(const std::string& key) override;
+  Status PutSetting(const std::string& key, const std::string& value) override;
+
  private:
   SqliteStore(std::unique_ptr<internal::Connection> writer, std::unique_ptr<internal::ReaderPool> readers);
 

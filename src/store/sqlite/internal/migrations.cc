@@ -83,7 +83,15 @@ DROP INDEX votes_by_entry_hash;
 CREATE INDEX votes_by_receipt ON votes (substr(entry_hash, 1, 8));
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kV1, kV2};
+// v3: settings a layer above keeps with the data (Store::GetSetting), e.g. the id of the vote log.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
 
 }  // namespace
 
