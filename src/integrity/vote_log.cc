@@ -97,6 +97,11 @@ void* AllocateHuge(size_t bytes) {
 #if defined(MADV_HUGEPAGE)
   ::madvise(reinterpret_cast<void*>(aligned), rounded, MADV_HUGEPAGE);  // a hint: works without it
 #endif
+#if defined(MADV_POPULATE_WRITE)
+  // The whole table is written at once anyway (zeroed, then probed everywhere): one call maps it,
+  // instead of a page fault per page. Also a hint (Linux 5.14+; an error changes nothing).
+  ::madvise(reinterpret_cast<void*>(aligned), rounded, MADV_POPULATE_WRITE);
+#endif
   return reinterpret_cast<void*>(aligned);
 }
 
