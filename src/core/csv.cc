@@ -94,6 +94,70 @@ CsvReader::CsvReader(std::string_view text, Limits limits) : text_(text), limits
   if (text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
 }
 
+bool CsvReader::PlainRecord(std::vector<std::string_view>& fields) {
+#if defined(__SSE2__)
+  // All state in locals: the stores into `fields` would otherwise make the compiler reload members.
+  const char* const text = text_.data();
+  const size_t size = text_.size(), max_bytes = limits_.max_field_bytes, max_fields = limits_.max_fields;
+  const __m128i comma = _mm_set1_epi8(','), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'), quote = _mm_set1_epi8('"');
+  size_t pos = pos_;  // < size
+  while (true) {
+    if (fields.size() >= max_fields) return false;
+    if (text[pos] == '"') {
+      size_t close = 0;
+      for (size_t from = pos + 1;; from += 16) {
+        if (from + 16 > size) return false;  // near the end: the general loop reads the rest
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + from));
+        const auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, quote)));
+        const auto breaks =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, lf))));
+        if (quotes != 0) {
+          const int k = __builtin_ctz(quotes);
+          if ((breaks & ((1u << k) - 1)) != 0) return false;  // a line break inside the quotes
+          close = from + static_cast<size_t>(k);
+          break;
+        }
+        if (breaks != 0) return false;
+      }
+      // The closing quote must be followed by a separator (a second quote is a doubled one).
+      if (close + 1 >= size) return false;
+      const char after = text[close + 1];
+      if ((after != ',' && after != '\n' && after != '\r') || close - pos - 1 > max_bytes) return false;
+      fields.emplace_back(text + pos + 1, close - pos - 1);
+      pos = close + 1;
+    } else {
+      size_t stop = 0;
+      for (size_t from = pos;; from += 16) {
+        if (from + 16 > size) return false;
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + from));
+        const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, comma), _mm_cmpeq_epi8(chunk, cr)),
+                                          _mm_or_si128(_mm_cmpeq_epi8(chunk, lf), _mm_cmpeq_epi8(chunk, quote)));
+        if (const int mask = _mm_movemask_epi8(hits)) {
+          stop = from + static_cast<size_t>(__builtin_ctz(mask));
+          break;
+        }
+      }
+      if (text[stop] == '"' || stop - pos > max_bytes) return false;
+      fields.emplace_back(text + pos, stop - pos);
+      pos = stop;
+    }
+    const char c = text[pos];  // ',', CR or LF
+    ++pos;
+    if (c == ',') {
+      if (pos >= size) return false;
+      continue;
+    }
+    if (c == '\r' && pos < size && text[pos] == '\n') ++pos;
+    ++line_;
+    pos_ = pos;
+    return true;
+  }
+#else
+  (void)fields;
+  return false;
+#endif
+}
+
 Result<std::string_view> CsvReader::QuotedField(size_t& used_scratch) {
   auto error = [&](std::string_view what) { return LineError(line_, what); };
   ++pos_;  // the opening quote
@@ -137,6 +201,8 @@ Result<bool> CsvReader::Next(std::vector<std::string_view>& fields) {
   }
   if (pos_ >= text_.size()) return false;
   record_line_ = line_;
+  if (limits_.fast_path && PlainRecord(fields)) return true;
+  fields.clear();
   auto error = [&](std::string_view what) { return LineError(line_, what); };
   while (true) {
     if (fields.size() >= limits_.max_fields) return error(fmt::format("more than {} columns", limits_.max_fields));

@@ -87,21 +87,32 @@ class IdTable {
 // address) returns false and goes through netintel::IpAddress::Parse, which accepts the same dotted
 // quads and explains what is wrong with the rest.
 bool ParsePlainIpv4(std::string_view text, uint32_t& bits) {
+  if (text.size() < 7 || text.size() > 15) return false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const auto digit = [&](const char* q) { return q < end ? static_cast<unsigned>(*q - '0') : 10u; };
   uint32_t value = 0;
-  size_t i = 0;
   for (int octet = 0; octet < 4; ++octet) {
     if (octet > 0) {
-      if (i >= text.size() || text[i] != '.') return false;
-      ++i;
+      if (p == end || *p != '.') return false;
+      ++p;
     }
-    const size_t begin = i;
-    uint32_t part = 0;
-    while (i < text.size() && i - begin < 3 && text[i] >= '0' && text[i] <= '9') part = part * 10 + (text[i++] - '0');
-    const size_t digits = i - begin;
-    if (digits == 0 || part > 255 || (digits > 1 && text[begin] == '0')) return false;
+    unsigned part = digit(p);
+    if (part > 9) return false;
+    ++p;
+    if (const unsigned d1 = digit(p); d1 <= 9) {
+      if (part == 0) return false;  // a leading zero
+      part = part * 10 + d1;
+      ++p;
+      if (const unsigned d2 = digit(p); d2 <= 9) {
+        part = part * 10 + d2;
+        ++p;
+        if (part > 255) return false;
+      }
+    }
     value = value << 8 | part;
   }
-  if (i != text.size()) return false;
+  if (p != end) return false;
   bits = value;
   return true;
 }
@@ -114,12 +125,23 @@ class TimeCache {
   // Unix milliseconds of `text` when it has that shape and a valid time of day; false means "use
   // ParseTimestamp" (another shape, or an error it will describe).
   bool Parse(std::string_view text, int64_t& ms) {
-    if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
-        text[16] != ':' || text[19] != '.' || text[23] != 'Z')
+    if (text.size() != 24) return false;
+    // Bytes 8..15 are "DDThh:mm" and 16..23 ":ss.fffZ": the separators and digits are checked eight
+    // bytes at a time (a byte is a digit when it XOR '0' is at most 9: adding 0x76 leaves its top bit
+    // clear). The date's own separators are checked with it (by ParseTimestamp when it is new).
+    uint64_t w1, w2;
+    std::memcpy(&w1, text.data() + 8, 8);
+    std::memcpy(&w2, text.data() + 16, 8);
+    constexpr uint64_t kSep1 = 0x00'00'3a'00'00'54'00'00ull, kSepMask1 = 0x00'00'ff'00'00'ff'00'00ull;  // 'T', ':'
+    constexpr uint64_t kDigits1 = 0xff'ff'00'ff'ff'00'00'00ull;  // bytes 11, 12, 14, 15 (of the text)
+    constexpr uint64_t kSep2 = 0x5a'00'00'00'2e'00'00'3aull, kSepMask2 = 0xff'00'00'00'ff'00'00'ffull;  // ':', '.', 'Z'
+    constexpr uint64_t kDigits2 = 0x00'ff'ff'ff'00'ff'ff'00ull;  // bytes 17, 18, 20, 21, 22
+    if ((w1 & kSepMask1) != kSep1 || (w2 & kSepMask2) != kSep2 || text[4] != '-' || text[7] != '-') return false;
+    const uint64_t x1 = (w1 ^ 0x3030303030303030ull) & kDigits1, x2 = (w2 ^ 0x3030303030303030ull) & kDigits2;
+    if ((((x1 + (0x7676767676767676ull & kDigits1)) | x1) & 0x8080808080808080ull) != 0 ||
+        (((x2 + (0x7676767676767676ull & kDigits2)) | x2) & 0x8080808080808080ull) != 0)
       return false;
     const auto d = [&](size_t i) { return static_cast<unsigned>(text[i] - '0'); };
-    for (size_t i : {11, 12, 14, 15, 17, 18, 20, 21, 22})
-      if (d(i) > 9) return false;
     const unsigned h = d(11) * 10 + d(12), mi = d(14) * 10 + d(15), se = d(17) * 10 + d(18);
     if (h > 23 || mi > 59 || se > 60) return false;
     // A leap second reads as :59 (as ParseRfc3339 does).
@@ -175,6 +197,88 @@ size_t EstimateRows(std::string_view text) {
                              static_cast<double>(sample.size()) * 1.05) + 16;
 }
 
+// A direct-mapped cache from strings to ids, compared byte for byte, in front of an Interner for the
+// columns whose few distinct values repeat on every row (share tokens, referrers, user agents): a hit
+// costs a few loads and a compare instead of hashing the whole string and probing the table. The
+// cached value is whatever the slow path gave for the same bytes, so the results do not change.
+class RecentStrings {
+ public:
+  explicit RecentStrings(int slot_bits) : slot_bits_(slot_bits) {}
+
+  // The value for `s`, computing and caching make() when `s` is not cached.
+  template <class Make>
+  uint32_t Get(std::string_view s, Make make) {
+    if (s.size() > kMaxBytes) return make();
+    if (slots_.empty()) slots_.resize(size_t{1} << slot_bits_);
+    Slot& slot = slots_[SlotOf(s)];
+    if (slot.bytes.size() == s.size() && slot.filled && Equal(slot.bytes.data(), s.data(), s.size())) return slot.value;
+    const uint32_t value = make();
+    slot.bytes.assign(s);
+    slot.value = value;
+    slot.filled = true;
+    return value;
+  }
+
+ private:
+  static constexpr size_t kMaxBytes = 512;
+  struct Slot {
+    std::string bytes;
+    uint32_t value = 0;
+    bool filled = false;
+  };
+  static uint64_t Load64(const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
+  static uint32_t Load32(const char* p) {
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+  }
+  static bool Equal(const char* a, const char* b, size_t n) {
+    if (n >= 8 && n <= 16) return Load64(a) == Load64(b) && Load64(a + n - 8) == Load64(b + n - 8);
+    return std::memcmp(a, b, n) == 0;
+  }
+  // Mixes the length and up to five words spread over the string (user agents share long prefixes
+  // and suffixes, and differ in version numbers in the middle).
+  size_t SlotOf(std::string_view s) const {
+    const char* p = s.data();
+    const size_t n = s.size();
+    uint64_t h = n;
+    if (n >= 8) {
+      h ^= Load64(p) * 0x9e3779b97f4a7c15ull ^ Load64(p + n - 8);
+      if (n >= 32) h += (Load64(p + n / 4) ^ Load64(p + n / 2) * 0xbf58476d1ce4e5b9ull) + Load64(p + n / 2 + n / 4);
+    } else if (n >= 4) {
+      h ^= (uint64_t{Load32(p)} << 32 | Load32(p + n - 4));
+    } else if (n > 0) {
+      h ^= uint64_t{static_cast<uint8_t>(p[0])} << 8 | uint64_t{static_cast<uint8_t>(p[n / 2])} << 16 |
+           uint64_t{static_cast<uint8_t>(p[n - 1])} << 24;
+    }
+    h *= 0x94d049bb133111ebull;
+    return static_cast<size_t>((h ^ (h >> 29)) >> (64 - slot_bits_));
+  }
+
+  int slot_bits_;
+  std::vector<Slot> slots_;  // allocated on first use
+};
+
+// The dotted-quad text of the /24 containing `bits`, as IpPrefix::ToString writes it
+// ("203.0.113.0/24"), without going through fmt.
+std::string V4LocusText(uint32_t bits) {
+  char buf[24];
+  char* p = buf;
+  for (int shift = 24; shift >= 8; shift -= 8) {
+    const unsigned octet = (bits >> shift) & 0xff;
+    if (octet >= 100) *p++ = static_cast<char>('0' + octet / 100);
+    if (octet >= 10) *p++ = static_cast<char>('0' + octet / 10 % 10);
+    *p++ = static_cast<char>('0' + octet % 10);
+    *p++ = '.';
+  }
+  std::memcpy(p, "0/24", 4);
+  return std::string(buf, p + 4);
+}
+
 class Builder {
  public:
   Builder(const netintel::NetworkIntel& intel, const ReadOptions& options, std::array<int, kColumnCount> at,
@@ -228,8 +332,14 @@ class Builder {
       log_.devices.Prefetch(st.device_hash);
     }
     // An empty field is id 0 (the interners reserve it for ""), without hashing it.
-    st.token = at_[kToken] >= 0 && !f[at_[kToken]].empty() ? log_.tokens.Intern(f[at_[kToken]]) : 0;
-    st.referrer = at_[kReferrer] >= 0 && !f[at_[kReferrer]].empty() ? log_.referrers.Intern(HostOf(f[at_[kReferrer]])) : 0;
+    if (at_[kToken] >= 0 && !f[at_[kToken]].empty()) {
+      const std::string_view token = f[at_[kToken]];
+      st.token = recent_tokens_.Get(token, [&] { return log_.tokens.Intern(token); });
+    }
+    if (at_[kReferrer] >= 0 && !f[at_[kReferrer]].empty()) {
+      const std::string_view referrer = f[at_[kReferrer]];
+      st.referrer = recent_referrers_.Get(referrer, [&] { return log_.referrers.Intern(HostOf(referrer)); });
+    }
     staged_[staged_count_++] = st;
     if (staged_count_ == staged_.size()) Commit();
     return std::nullopt;
@@ -299,8 +409,12 @@ class Builder {
   // The same for the /24 of a plain IPv4 address, without building its prefix unless it is new.
   static_assert(netintel::IpPrefix::kV4LocusLength == 24, "LocusIdV4 keys loci by the top 24 bits");
   uint32_t LocusIdV4(uint32_t bits) {
-    return locus_ids_.FindOrInsert(uint64_t{bits >> 8} + 1,
-                                   [&] { return NewLocus(netintel::LocusOf(netintel::IpAddress::FromV4(bits))); });
+    return locus_ids_.FindOrInsert(uint64_t{bits >> 8} + 1, [&] {
+      const uint32_t network = bits & 0xffffff00u;
+      const netintel::LookupResult r = intel_.Lookup(netintel::IpAddress::FromV4(network));
+      log_.loci.push_back(LocusInfo{V4LocusText(network), r.asn, std::string(r.org), r.network_class});
+      return static_cast<uint32_t>(log_.loci.size() - 1);
+    });
   }
   uint32_t NewLocus(const netintel::IpPrefix& prefix) {
     const netintel::LookupResult r = intel_.Lookup(prefix.network());
@@ -360,14 +474,19 @@ class Builder {
   }
 
   uint32_t UaId(const std::vector<std::string_view>& f) {
-    if (at_[kUaFamily] >= 0 && !f[at_[kUaFamily]].empty()) return log_.ua_families.Intern(f[at_[kUaFamily]]);
+    if (at_[kUaFamily] >= 0 && !f[at_[kUaFamily]].empty()) {
+      const std::string_view family = f[at_[kUaFamily]];
+      return recent_uas_.Get(family, [&] { return log_.ua_families.Intern(family); });
+    }
     if (at_[kUserAgent] < 0 || f[at_[kUserAgent]].empty()) return 0;
-    // Classifying a UA string is the costly step; the same few thousand strings repeat.
-    const uint32_t raw = raw_uas_.Intern(f[at_[kUserAgent]]);
-    if (raw >= raw_to_family_.size()) raw_to_family_.resize(raw + 1, UINT32_MAX);
-    if (raw_to_family_[raw] == UINT32_MAX)
-      raw_to_family_[raw] = log_.ua_families.Intern(ParseUserAgent(f[at_[kUserAgent]]).ToString());
-    return raw_to_family_[raw];
+    const std::string_view ua = f[at_[kUserAgent]];
+    return recent_uas_.Get(ua, [&] {
+      // Classifying a UA string is the costly step; the same few thousand strings repeat.
+      const uint32_t raw = raw_uas_.Intern(ua);
+      if (raw >= raw_to_family_.size()) raw_to_family_.resize(raw + 1, UINT32_MAX);
+      if (raw_to_family_[raw] == UINT32_MAX) raw_to_family_[raw] = log_.ua_families.Intern(ParseUserAgent(ua).ToString());
+      return raw_to_family_[raw];
+    });
   }
 
   const netintel::NetworkIntel& intel_;
@@ -392,6 +511,10 @@ class Builder {
   // the other string itself.
   Interner raw_uas_{true, Interner::Names::kDrop};
   std::vector<uint32_t> raw_to_family_;
+  // Exact-bytes caches in front of the interners (the raw UA cache maps straight to the family).
+  RecentStrings recent_uas_{12};
+  RecentStrings recent_tokens_{10};
+  RecentStrings recent_referrers_{8};
 };
 
 Error RowFailure(uint64_t row, std::string_view column, std::string_view what) {

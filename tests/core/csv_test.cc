@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace pantau {
 namespace {
 
@@ -54,6 +58,52 @@ TEST(CsvWriter, RoundTripsThroughTheReader) {
   auto rows = ReadAll(out);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"plain", "with,comma", "with \"quote\"", "line\nbreak", ""}));
+}
+
+// Everything a reader reports for `text`: each record's fields, line and position, then the error.
+std::vector<std::string> Trace(std::string_view text, CsvReader::Limits limits) {
+  CsvReader reader(text, limits);
+  std::vector<std::string_view> fields;
+  std::vector<std::string> out;
+  while (true) {
+    auto more = reader.Next(fields);
+    if (!more) {
+      out.push_back("error: " + more.error().message + " fields " + std::to_string(fields.size()) + " line " +
+                    std::to_string(reader.line()));
+      break;
+    }
+    if (!*more) break;
+    std::string record = "line " + std::to_string(reader.line()) + " at " + std::to_string(reader.position()) + ":";
+    for (std::string_view f : fields) record += " [" + std::string(f) + "]";
+    out.push_back(record);
+  }
+  return out;
+}
+
+// The plain-record fast path must read exactly what the general loop reads, errors included, for
+// quoted fields with commas, line breaks and doubled quotes, CRLF, a lone CR, missing trailing
+// newlines, long fields (across the 16-byte steps), oversized fields and too many fields.
+TEST(CsvReader, FastPathAgreesWithTheGeneralLoop) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {"a", "bc", ",", ",", "\"", "\"\"", "\n", "\r\n", "\r", "x y",
+                                           "\"q,w\"", "\"multi\nline\"", "\"dq \"\"x\"\"\"", std::string(17, 'l'),
+                                           std::string(40, 'm'), "\"" + std::string(70, 'u') + ", v\"", "\xEF\xBB\xBF"};
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 60);
+    for (int i = 0; i < n; ++i) {
+      // Mostly well-formed records of plain and quoted fields, with occasional junk.
+      if (rng() % 8 == 0) text += pieces[rng() % pieces.size()];
+      else text += (rng() % 3 == 0 ? "\"" + std::string(rng() % 40, 'k') + ",k\"" : std::string(rng() % 30, 'p'));
+      text += rng() % 4 == 0 ? "\n" : ",";
+    }
+    if (rng() % 2) text += "tail";
+    for (CsvReader::Limits limits : {CsvReader::Limits{}, CsvReader::Limits{.max_field_bytes = 20, .max_fields = 5}}) {
+      CsvReader::Limits general = limits;
+      general.fast_path = false;
+      ASSERT_EQ(Trace(text, limits), Trace(text, general)) << text;
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include "integrity/vote_log_reader.h"
 
 #include "core/time.h"
+#include "core/user_agent.h"
+#include "netintel/ip_prefix.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -270,6 +273,32 @@ TEST(VoteLogReader, ExporterTimestampsAgreeWithParseTimestamp) {
   }
 }
 
+// Near misses of the exporters' shape (each separator and digit position changed) are read exactly as
+// ParseTimestamp reads them, or rejected when it rejects them.
+TEST(VoteLogReader, NearMissTimestampsAgreeWithParseTimestamp) {
+  const std::string good = "2024-11-18T17:05:09.713Z";
+  std::vector<std::string> times;
+  for (size_t i = 0; i < good.size(); ++i)
+    for (char c : {'0', '9', '/', ':', 'T', 't', ' ', '-', '.', 'Z', 'z', '\xb0', '\x7f', '+'}) {
+      std::string t = good;
+      t[i] = c;
+      times.push_back(t);
+    }
+  for (const std::string& t : times) {
+    // A good row with the same date first, so the cached day is in play.
+    const std::string text = "time,choice,ip\n" + good + ",A,10.0.0.1\n" + t + ",A,10.0.0.1\n";
+    auto log = Read(text, true);
+    ASSERT_TRUE(log.has_value());
+    auto expected = ParseTimestamp(t);
+    if (expected) {
+      ASSERT_EQ(log->size(), 2u) << t;
+      EXPECT_EQ(log->time_ms[1], ToUnixMillis(*expected)) << t;
+    } else {
+      EXPECT_EQ(log->size(), 1u) << t;
+    }
+  }
+}
+
 TEST(VoteLogReader, ExporterShapedBadTimestampsNameRowAndColumn) {
   for (const std::string bad : {"2023-02-29T08:00:00.000Z", "2024-11-18T24:00:00.000Z", "2024-11-18T17:60:00.000Z",
                                 "2024-11-18T17:00:61.000Z", "2024-11-18T17:0x:00.000Z", "2024-13-18T17:00:00.000Z",
@@ -283,6 +312,59 @@ TEST(VoteLogReader, ExporterShapedBadTimestampsNameRowAndColumn) {
     ASSERT_TRUE(lenient.has_value());
     EXPECT_GE(lenient->skipped_rows, 1u) << bad;
   }
+}
+
+// Tokens, referrers and user agents go through small exact-bytes caches before their interners; with
+// more distinct values than cache slots (evictions, slot collisions), values of every length (short,
+// 8 to 16 bytes, long, longer than the cache keeps) must still get the interner's first-seen ids.
+TEST(VoteLogReader, RepeatedValuesKeepTheirIdsPastTheRecentCaches) {
+  std::vector<std::string> tokens, referrers, uas;
+  for (int i = 0; i < 1500; ++i) tokens.push_back(i % 3 == 0 ? std::to_string(i) : "tok-" + std::to_string(i * 7919));
+  for (int i = 0; i < 400; ++i)
+    referrers.push_back(i % 2 ? "https://Host" + std::to_string(i % 150) + ".example/p" + std::to_string(i)
+                              : "h" + std::to_string(i % 150) + ".example");
+  for (int i = 0; i < 5000; ++i) {
+    std::string ua = "Mozilla/5.0 (Linux; Android " + std::to_string(i % 14) + "; SM-A" + std::to_string(i) +
+                     ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + std::to_string(100 + i % 30) +
+                     ".0 Mobile Safari/537.36";
+    if (i % 9 == 0) ua += std::string(600, 'x');  // longer than the cache keeps
+    if (i % 11 == 0) ua = "b" + std::to_string(i % 100);  // short
+    uas.push_back(ua);
+  }
+  std::string text = "time,choice,ip,user_agent,referrer,share_token\n";
+  const int rows = 12000;
+  for (int i = 0; i < rows; ++i)
+    text += "1732090503,A,10.0.0.1,\"" + uas[(i * 37) % uas.size()] + "\"," + referrers[(i * 13) % referrers.size()] +
+            "," + tokens[(i * 101) % tokens.size()] + "\n";
+  auto log = Read(text);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  ASSERT_EQ(log->size(), static_cast<size_t>(rows));
+  std::vector<std::string> first_tokens;
+  for (int i = 0; i < rows; ++i) {
+    const std::string& token = tokens[(i * 101) % tokens.size()];
+    if (std::find(first_tokens.begin(), first_tokens.end(), token) == first_tokens.end()) first_tokens.push_back(token);
+    ASSERT_EQ(log->tokens.Name(log->token[i]), token) << i;
+    ASSERT_EQ(log->token[i], std::find(first_tokens.begin(), first_tokens.end(), token) - first_tokens.begin() + 1) << i;
+    const std::string& referrer = referrers[(i * 13) % referrers.size()];
+    ASSERT_EQ(log->referrers.Name(log->referrer[i]), ReferrerHost(referrer)) << i;
+    const std::string& ua = uas[(i * 37) % uas.size()];
+    ASSERT_EQ(log->ua_families.Name(log->ua_family[i]), ParseUserAgent(ua).ToString()) << i;
+  }
+  EXPECT_EQ(log->tokens.size(), first_tokens.size() + 1);
+}
+
+// IPv4 loci are named without IpPrefix::ToString; the text must be the same.
+TEST(VoteLogReader, Ipv4LocusTextsMatchIpPrefix) {
+  std::string text = "time,choice,ip\n";
+  std::vector<std::string> ips;
+  for (int a : {1, 9, 10, 99, 100, 199, 255})
+    for (int b : {0, 5, 42, 250})
+      for (int c : {0, 7, 64, 200}) ips.push_back(fmt::format("{}.{}.{}.{}", a, b, c, (a * b + c) % 256));
+  for (const std::string& ip : ips) text += "1732090503,A," + ip + "\n";
+  auto log = Read(text);
+  ASSERT_TRUE(log.has_value()) << log.error().message;
+  for (size_t i = 0; i < ips.size(); ++i)
+    EXPECT_EQ(log->loci[log->locus[i]].prefix, netintel::LocusOf(*netintel::IpAddress::Parse(ips[i])).ToString()) << ips[i];
 }
 
 TEST(Interner, AppendedNamesAreKeptButNotFoundAndReserveKeepsIds) {
