@@ -44,11 +44,6 @@ class MappedFile {
         return std::unexpected(Error::Unavailable(fmt::format("cannot map {}: {}", path, std::strerror(errno))));
       }
       ::madvise(p, file->size_, MADV_SEQUENTIAL);
-      // Page-sized mappings only: the kernel may map a large file's page cache in 2 MB blocks, and
-      // MADV_DONTNEED (Release) left every block that straddled a released range resident — half of
-      // every 4 MB step, ~70 MB of a 214 MB CSV at the end of reading, which was the run's peak RSS
-      // and varied with how the page cache had been built.
-      ::madvise(p, file->size_, MADV_NOHUGEPAGE);
       file->data_ = p;
     }
     ::close(fd);
