@@ -65,7 +65,7 @@ void CountMisses(const std::string& scenario, const sim::Scenario& s, const sim:
   for (size_t i = 0; i < log.size(); ++i) index_of_row[log.source_row[i]] = static_cast<int64_t>(i);
   for (size_t r = 0; r < poll.votes.size(); ++r) {
     const sim::SimVote& v = poll.votes[r];
-    if (v.label == sim::Label::kOrganic || index_of_row[r + 1] < 0) continue;
+    if (index_of_row[r + 1] < 0 || (v.label == sim::Label::kOrganic && !v.leaked)) continue;
     const bool hit = flagged[static_cast<size_t>(index_of_row[r + 1])];
     const auto add = [&](std::string_view dim, const std::string& value) {
       auto& [n, f] = g_misses[fmt::format("{}|{}|{}", scenario, dim, value)];
@@ -73,6 +73,11 @@ void CountMisses(const std::string& scenario, const sim::Scenario& s, const sim:
       auto& [tn, tf] = g_misses[fmt::format("~all|{}|{}", dim, value)];
       ++tn, tf += hit;
     };
+    if (v.label == sim::Label::kOrganic) {  // an honest voter on a cohort's forwarded link: 'recall' is its FPR
+      add("leaked", v.option == s.cohorts[static_cast<size_t>(v.cohort)].option ? "organic, same candidate"
+                                                                               : "organic, other candidate");
+      continue;
+    }
     if (v.label == sim::Label::kBot) {
       add("kind", "bot");
       continue;

@@ -59,7 +59,7 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   TrimConfig trim = config.trim;
   trim.baseline_prior_votes = config.scan.prior_votes;
   TrimToExcess(log, trim, r.cohorts);
-  ExtendAlongOwnLinks(log, config.links, trim, r.cohorts);
+  ExtendAlongOwnLinks(log, config.links, trim, config.trigger, r.cohorts);
   ExtendAlongTrigger(log, config.trigger, trim, r.cohorts);
   AppendLinkCohorts(log, config.links, r.cohorts);
   r.cards = BuildEvidence(log, r.cohorts, config.evidence);

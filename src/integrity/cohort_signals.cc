@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "integrity/scan_detector.h"
 
@@ -315,52 +316,6 @@ void TrimToExcess(const VoteLog& log, const TrimConfig& config, std::vector<Coho
   }
 }
 
-void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
-                         std::vector<Cohort>& cohorts) {
-  if (!links.enabled || !links.extend || log.size() == 0) return;
-  std::vector<uint8_t> taken(log.size(), 0);
-  for (const Cohort& c : cohorts)
-    for (uint32_t v : c.votes) taken[v] = 1;
-  std::vector<uint32_t> token_votes(log.tokens.size(), 0);
-  for (uint32_t t : log.token) ++token_votes[t];
-  const BlockMixes mixes(log, taken, links.prior_votes);
-  for (Cohort& c : cohorts) {
-    if (c.votes.empty() || IsLinkCohort(c)) continue;
-    const uint32_t own = OwnToken(log, c, token_votes, trim);
-    if (own == 0) continue;
-    std::vector<uint32_t> rest;
-    for (size_t i = 0; i < log.size(); ++i)
-      if (log.token[i] == own && !taken[i]) rest.push_back(static_cast<uint32_t>(i));
-    if (rest.empty()) continue;
-    const LinkTest t = TestLink(log, rest, mixes);
-    const double o = t.observed[c.option], pi = t.expected[c.option] / t.n;
-    if (o / t.n < links.extend_min_share || pi >= 1.0) continue;
-    Cell cell;
-    cell.level = LocusLevel::kToken;
-    cell.group = own;
-    cell.option = c.option;
-    cell.window_votes = static_cast<uint32_t>(t.n);
-    cell.option_votes = static_cast<uint32_t>(o);
-    cell.baseline_share = pi;
-    cell.baseline_votes = t.baseline_votes;
-    cell.excess = std::max(0.0, (o - t.expected[c.option]) / (1.0 - pi));
-    cell.llr = BernoulliLlr(o, t.n, pi);
-    cell.test = CellTest::kLink;
-    cell.label = std::string(log.tokens.Name(own));
-    cell.start_ms = INT64_MAX, cell.end_ms = INT64_MIN;
-    for (uint32_t v : rest) {
-      if (log.option[v] != c.option) continue;
-      c.votes.push_back(v);
-      taken[v] = 1;
-      cell.start_ms = std::min(cell.start_ms, log.time_ms[v]), cell.end_ms = std::max(cell.end_ms, log.time_ms[v] + 1);
-    }
-    std::sort(c.votes.begin(), c.votes.end());
-    c.excess += cell.excess;
-    c.cells.push_back(std::move(cell));
-    SetSpan(log, c);
-  }
-}
-
 std::vector<uint8_t> RepeatDevices(const VoteLog& log, const std::vector<uint32_t>& votes, int64_t minutes) {
   std::vector<uint8_t> repeat(votes.size(), 0);
   if (minutes <= 0) return repeat;
@@ -412,6 +367,7 @@ struct Response {
   double horizon = 0;      // minutes
   uint32_t channel = 0;    // the referrer most of the burst came with (0: none)
   std::vector<uint8_t> devices;  // per device kind (DeviceKinds): at least min_device_share of the burst
+  bool Contains(int64_t t) const { return t >= t0 && t < t1; }
 };
 
 // Per interned UA family: its kind of device, the part after the last '/' of "Chrome Mobile/Android/phone"
@@ -488,7 +444,89 @@ struct Family {
   std::vector<uint32_t> asns;                           // ... and which
 };
 
+// Where the burst came from: the addresses and operators (ASNs) with at least `min_votes` of its
+// votes. A vote through the cohort's own link is taken as a member's only when it also came from
+// one of them, with the burst's referrer and a kind of device the burst used — a link forwarded
+// beyond the cohort reaches honest voters on other networks, at other times, with their own choice.
+class BurstNetworks {
+ public:
+  BurstNetworks(const VoteLog& log, const std::vector<uint32_t>& burst, uint32_t min_votes) {
+    std::unordered_map<uint32_t, uint32_t> per_address, per_operator;
+    for (uint32_t v : burst) {
+      if (log.address[v] != 0) ++per_address[log.address[v]];
+      if (const uint32_t asn = log.loci[log.locus[v]].asn; asn != 0) ++per_operator[asn];
+    }
+    for (const auto& [a, n] : per_address)
+      if (n >= min_votes) addresses_.insert(a);
+    for (const auto& [o, n] : per_operator)
+      if (n >= min_votes) operators_.insert(o);
+  }
+  bool LooksLikeMember(const VoteLog& log, uint32_t v, const Response& r, const std::vector<uint8_t>& device_kind) const {
+    if (log.referrer[v] != r.channel || !r.devices[device_kind[log.ua_family[v]]]) return false;
+    return addresses_.contains(log.address[v]) || operators_.contains(log.loci[log.locus[v]].asn);
+  }
+
+ private:
+  std::unordered_set<uint32_t> addresses_, operators_;
+};
+
 }  // namespace
+
+void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
+                         const TriggerConfig& trigger, std::vector<Cohort>& cohorts) {
+  if (!links.enabled || !links.extend || log.size() == 0) return;
+  size_t kinds = 0;
+  const std::vector<uint8_t> device_kind = DeviceKinds(log, kinds);
+  Response r;
+  std::vector<uint32_t> burst;
+  std::vector<uint8_t> taken(log.size(), 0);
+  for (const Cohort& c : cohorts)
+    for (uint32_t v : c.votes) taken[v] = 1;
+  std::vector<uint32_t> token_votes(log.tokens.size(), 0);
+  for (uint32_t t : log.token) ++token_votes[t];
+  const BlockMixes mixes(log, taken, links.prior_votes);
+  for (Cohort& c : cohorts) {
+    if (c.votes.empty() || IsLinkCohort(c)) continue;
+    const uint32_t own = OwnToken(log, c, token_votes, trim);
+    // A forwarded link also reaches honest voters: only its votes that look like the burst's
+    // members — in its response period, from its networks, the same way and kind of device — are
+    // the cohort's; never a vote on the token alone.
+    if (own == 0 || !FitResponse(log, c, trigger, device_kind, kinds, r, burst)) continue;
+    const BurstNetworks networks(log, burst, trigger.min_family_votes);
+    std::vector<uint32_t> rest;
+    for (size_t i = 0; i < log.size(); ++i)
+      if (log.token[i] == own && !taken[i] && r.Contains(log.time_ms[i]) &&
+          networks.LooksLikeMember(log, static_cast<uint32_t>(i), r, device_kind))
+        rest.push_back(static_cast<uint32_t>(i));
+    if (rest.empty()) continue;
+    const LinkTest t = TestLink(log, rest, mixes);
+    const double o = t.observed[c.option], pi = t.expected[c.option] / t.n;
+    if (o / t.n < links.extend_min_share || pi >= 1.0) continue;
+    Cell cell;
+    cell.level = LocusLevel::kToken;
+    cell.group = own;
+    cell.option = c.option;
+    cell.window_votes = static_cast<uint32_t>(t.n);
+    cell.option_votes = static_cast<uint32_t>(o);
+    cell.baseline_share = pi;
+    cell.baseline_votes = t.baseline_votes;
+    cell.excess = std::max(0.0, (o - t.expected[c.option]) / (1.0 - pi));
+    cell.llr = BernoulliLlr(o, t.n, pi);
+    cell.test = CellTest::kLink;
+    cell.label = std::string(log.tokens.Name(own));
+    cell.start_ms = INT64_MAX, cell.end_ms = INT64_MIN;
+    for (uint32_t v : rest) {
+      if (log.option[v] != c.option) continue;
+      c.votes.push_back(v);
+      taken[v] = 1;
+      cell.start_ms = std::min(cell.start_ms, log.time_ms[v]), cell.end_ms = std::max(cell.end_ms, log.time_ms[v] + 1);
+    }
+    std::sort(c.votes.begin(), c.votes.end());
+    c.excess += cell.excess;
+    c.cells.push_back(std::move(cell));
+    SetSpan(log, c);
+  }
+}
 
 void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const TrimConfig& trim,
                         std::vector<Cohort>& cohorts) {
@@ -534,6 +572,7 @@ void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const T
     };
     const uint32_t own = OwnToken(log, c, token_votes, trim);
     if (own != 0 && config.own_link) families.push_back({LocusLevel::kToken, own, 0, {}, 0});
+    const BurstNetworks networks(log, burst, config.min_family_votes);
     add_families(per_address, LocusLevel::kAddress, address_family);
     const size_t first_operator = families.size();
     add_families(per_operator, LocusLevel::kAsn, operator_family);
@@ -563,6 +602,8 @@ void ExtendAlongTrigger(const VoteLog& log, const TriggerConfig& config, const T
       const bool in = t >= r.t0 && t < r.t1;
       (in ? poll_all_in : poll_all_out) += 1;
       if (own != 0 && config.own_link && log.token[i] == own) {
+        // Members who chose otherwise, not honest voters the link was forwarded to (BurstNetworks).
+        if (!networks.LooksLikeMember(log, static_cast<uint32_t>(i), r, device_kind)) continue;
         Family& f = families[0];
         if (in) f.candidates.push_back(static_cast<uint32_t>(i));
         else f.outside += 1;

@@ -53,6 +53,8 @@ struct LinkConfig {
   double extend_min_share = 0.7;  // O / n of the link's votes outside every cohort
 };
 
+struct TriggerConfig;
+
 struct TrimConfig {
   bool enabled = true;
   int64_t density_minutes = 10;    // a vote's density: the cohort's votes within this many minutes of it
@@ -78,9 +80,14 @@ void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector
 // mixes of their blocks (as for one-sided links); when at least `extend_min_share` of them are for
 // the cohort's option, those votes join the cohort with a kLink cell whose excess
 // (O − E_k) / (1 − E_k / n) adds to the cohort's. Runs after TrimToExcess (the trimmed votes are
-// candidates again) and before AppendLinkCohorts.
+// candidates again) and before AppendLinkCohorts. A blast link gets forwarded beyond the cohort
+// (to family, to a neighbourhood group), so a link vote counts only with corroboration, never on
+// the token alone: it arrived in the cohort's response period (its trigger's horizon, as fitted by
+// `trigger`), from an address or operator with at least trigger.min_family_votes of the burst's
+// votes, with the burst's referrer and a kind of device the burst used. Cohorts without a burst to
+// fit are not extended.
 void ExtendAlongOwnLinks(const VoteLog& log, const LinkConfig& links, const TrimConfig& trim,
-                         std::vector<Cohort>& cohorts);
+                         const TriggerConfig& trigger, std::vector<Cohort>& cohorts);
 
 // Response after a trigger. A blast is a message at one moment (the trigger); its members answer
 // over the next minutes to hours with a rate that jumps at the trigger and decays — roughly
@@ -107,7 +114,7 @@ struct TriggerConfig {
   double horizon_taus = 4;              // follow the response this many mean delays after t0 ...
   int64_t max_horizon_minutes = 240;    // ... and no longer than this
   uint32_t min_family_votes = 5;        // an address or operator the cohort reached: its burst votes there
-  bool own_link = true;                 // also follow the cohort's own link (members who chose otherwise)
+  bool own_link = true;                 // also follow the cohort's own link (members who chose otherwise; BurstNetworks)
   double min_llr = 8;                   // space-time permutation LLR of O against its expectation
   double min_excess = 5;                // X = O - E
   double min_device_share = 0.2;        // device kinds (phone, desktop, ...) under this share of the burst are not followed

@@ -79,6 +79,11 @@ class Builder {
       Rng r = rng_.Fork(300 + v);
       AddSurge(s_.surges[v], r);
     }
+    // Last, so that adding leaks leaves every other vote of a seed as it was.
+    for (size_t c = 0; c < s_.cohorts.size(); ++c) {
+      Rng r = rng_.Fork(400 + c);
+      AddLeak(s_.cohorts[c], c, r);
+    }
     std::stable_sort(poll_.votes.begin(), poll_.votes.end(),
                      [](const SimVote& a, const SimVote& b) { return a.time_ms < b.time_ms; });
     std::vector<double> counts(s_.options.size(), 0.0);
@@ -315,6 +320,7 @@ class Builder {
     if (c.office_group >= 0 && cohort_offices_[c.office_group].size() < offices.size())
       cohort_offices_[c.office_group] = offices;
     const uint32_t shared_token = NewToken(r);
+    cohort_tokens_.push_back(shared_token);
     const int64_t trigger = s_.start_ms + static_cast<int64_t>(c.trigger_hour * kHour);
     for (int m = 0; m < c.members; ++m) {
       if (!r.Chance(c.compliance)) continue;
@@ -356,6 +362,29 @@ class Builder {
           again.time_ms = std::min(End() - 1, v.time_ms + static_cast<int64_t>(r.Exponential(3.0) * kMinute) + 5000);
           poll_.votes.push_back(again);
         }
+      }
+    }
+  }
+
+  // Honest voters who got the cohort's link forwarded: organic in every way (network, device, time
+  // of day, preference) but the token, and the referrer of the chat the link travelled in.
+  void AddLeak(const CohortSpec& c, size_t index, Rng& r) {
+    const int n = static_cast<int>(std::lround(c.leak_rate * c.members));
+    const int64_t trigger = s_.start_ms + static_cast<int64_t>(c.trigger_hour * kHour);
+    for (int i = 0; i < n; ++i) {
+      const int64_t from = trigger + static_cast<int64_t>(r.Exponential(c.leak_delay_hours * 60) * kMinute);
+      if (from >= End()) continue;
+      const double hours = std::min(2.0, static_cast<double>(End() - from) / kHour);
+      const size_t before = poll_.votes.size();
+      AddOrganic(r, SampleTimeIn(r, from, hours), /*repeat_allowed=*/true);
+      for (size_t k = before; k < poll_.votes.size(); ++k) {
+        SimVote& v = poll_.votes[k];
+        v.time_ms = std::max(v.time_ms, from);  // an honest office voter's time is set to office hours
+        v.token = cohort_tokens_[index];
+        v.referrer = Referrer(c.referrer);
+        v.cohort = static_cast<int16_t>(index);
+        v.cohort_link = true;
+        v.leaked = true;
       }
     }
   }
@@ -409,6 +438,7 @@ class Builder {
   std::unordered_map<int, std::vector<Office>> cohort_offices_;
   std::unordered_map<uint64_t, Lean> leans_;
   std::vector<uint32_t> organic_tokens_;
+  std::vector<uint32_t> cohort_tokens_;  // per Scenario::cohorts entry: its shared link
   std::unordered_map<std::string, uint32_t> ua_ids_, referrer_ids_;
 };
 

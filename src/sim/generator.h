@@ -29,12 +29,13 @@ struct SimVote {
   uint32_t referrer = 0;  // index into SimulatedPoll::referrers (0 = none, "")
   Label label = Label::kOrganic;
   // Provenance, for diagnostics only (not written to any CSV): the index of the Scenario::cohorts
-  // entry a mobilised vote answered (-1 otherwise), how the member voted, and whether the vote is
+  // entry a mobilised vote answered, or whose leaked link an organic vote came through (-1 otherwise), how the member voted, and whether the vote is
   // a repeat with a cleared cookie.
   int16_t cohort = -1;
   enum class Via : uint8_t { kNone, kOffice, kPhone, kHome } via = Via::kNone;
   bool cohort_link = false;  // came through the cohort's shared link
   bool repeat = false;
+  bool leaked = false;  // an organic voter who came through a cohort's forwarded link (cohort says whose)
 };
 
 struct SimulatedPoll {

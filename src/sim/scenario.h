@@ -73,6 +73,12 @@ struct CohortSpec {
   // > 0: low-and-slow — answers spread over this many hours after the trigger along the daily rhythm
   // instead of an exponential delay.
   double spread_hours = 0;
+  // The blast link gets forwarded (a staffer sends it to family, it lands in a neighbourhood group):
+  // this many honest voters per member — organic networks, preferences and devices, labelled
+  // organic — vote through the cohort's shared link, after an exponential delay of mean
+  // `leak_delay_hours` from the trigger along the daily rhythm (the whole poll when 0 members).
+  double leak_rate = 0.03;
+  double leak_delay_hours = 12;
 };
 
 // A script voting from a few hosting addresses.

@@ -257,6 +257,75 @@ TEST(ExtendAlongTrigger, NothingFollowsWithoutABurstOrWhenDisabled) {
   EXPECT_EQ(cohorts[0].votes, b.cohorts[0].votes);
 }
 
+// A blast through one shared link that was forwarded beyond the cohort: 300 members on one
+// carrier answer over the next hours (mean delay 30 min), nine in ten through the link, every
+// tenth member for A although told B. The link also reached 60 honest voters on a home ISP over
+// the following day, with the usual split, plus four of them within the first hour.
+TEST(ExtendAlongTrigger, ALeakedLinkIsNotEnoughToFlagAnHonestVoter) {
+  constexpr int64_t kTrigger = kStart + 36 * 3600;
+  std::string text = "time,choice,ip,share_token\n";
+  const auto phone = [](int i) { return fmt::format("10.0.{}.{}", i % 3, 1 + i % 10); };
+  const auto home = [](int i) { return fmt::format("10.9.{}.{}", i % 7, 1 + i % 50); };
+  for (int i = 0; i < 3000; ++i)
+    AppendCsvRecord(text, {std::to_string(kStart + i * 86), i % 2 ? "B" : "A", i % 3 ? phone(i / 2) : home(i), ""});
+  for (int i = 0; i < 300; ++i) {
+    const double delay = -30 * std::log(1 - (i + 0.5) / 300);
+    AppendCsvRecord(text, {std::to_string(kTrigger + 30 + static_cast<int64_t>(delay * 60)), i % 10 == 5 ? "A" : "B",
+                           phone(i), i % 10 == 9 ? "" : "blast"});
+  }
+  for (int i = 0; i < 64; ++i) {
+    const int64_t at = i < 4 ? kTrigger + (10 + 12 * i) * 60 : kTrigger + 2 * 3600 + (i - 4) * 1500;
+    AppendCsvRecord(text, {std::to_string(at), i % 2 ? "A" : "B", home(1000 + i), "blast"});
+  }
+  VoteLog log = Read(text);
+  for (size_t v = 0; v < log.size(); ++v) {
+    LocusInfo& l = log.loci[log.locus[v]];
+    const bool fixed = log.addresses.Name(log.address[v]).starts_with("10.9.");
+    l.asn = fixed ? 7713 : 23693;
+    l.org = fixed ? "Telkom" : "Telkomsel";
+    l.network_class = fixed ? NetworkClass::kFixed : NetworkClass::kMobile;
+  }
+  const uint16_t b = static_cast<uint16_t>(log.option_labels[0] == "B" ? 0 : 1);
+  Cohort c;
+  c.option = b;
+  Cell cell;
+  cell.level = LocusLevel::kAsn;
+  cell.test = CellTest::kBurst;
+  cell.option = b;
+  cell.start_ms = kTrigger * 1000;
+  cell.end_ms = (kTrigger + 45 * 60) * 1000;
+  for (uint32_t v = 0; v < log.size(); ++v)
+    if (log.option[v] == b && log.time_ms[v] >= cell.start_ms && log.time_ms[v] < cell.end_ms &&
+        log.loci[log.locus[v]].asn == 23693)
+      c.votes.push_back(v);
+  c.excess = static_cast<double>(c.votes.size());
+  c.cells.push_back(cell);
+  c.start_ms = cell.start_ms;
+  c.end_ms = cell.end_ms;
+  std::vector<Cohort> cohorts{c};
+  ExtendAlongOwnLinks(log, LinkConfig{}, TrimConfig{}, TriggerConfig{}, cohorts);
+  ExtendAlongTrigger(log, TriggerConfig{}, TrimConfig{}, cohorts);
+  ASSERT_EQ(cohorts.size(), 1u);
+  const auto flagged = [&](uint32_t v) { return std::binary_search(cohorts[0].votes.begin(), cohorts[0].votes.end(), v); };
+  size_t leaked = 0, leaked_flagged = 0, chose_otherwise = 0, chose_otherwise_flagged = 0, tail = 0, tail_flagged = 0;
+  for (uint32_t v = 3000; v < log.size(); ++v) {
+    if (log.tokens.Name(log.token[v]) != "blast") continue;
+    if (log.loci[log.locus[v]].asn == 7713) {
+      ++leaked, leaked_flagged += flagged(v);
+    } else if (log.option[v] != b) {
+      ++chose_otherwise, chose_otherwise_flagged += flagged(v);
+    } else if (log.time_ms[v] >= cell.end_ms) {
+      ++tail, tail_flagged += flagged(v);
+    }
+  }
+  EXPECT_EQ(leaked, 64u);
+  EXPECT_EQ(leaked_flagged, 0u);  // neither the 32 for B over the day nor the 4 in the first hour
+  EXPECT_EQ(chose_otherwise, 30u);
+  EXPECT_GE(chose_otherwise_flagged, 25u);  // the members who chose otherwise, through the link
+  EXPECT_GE(tail, 40u);
+  EXPECT_GE(tail_flagged, tail * 8 / 10);   // and the members for B after the burst window
+}
+
 TEST(TruncatedExponentialMean, RecoversTheMeanFromTruncatedDelays) {
   // Delays of mean 30 seen only up to 45: their mean is 30 - 45 / (e^1.5 - 1).
   EXPECT_NEAR(TruncatedExponentialMean(30 - 45 / std::expm1(1.5), 45, 240), 30, 1e-6);
