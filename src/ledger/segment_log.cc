@@ -31,6 +31,7 @@ constexpr uint64_t kZeroChunk = 256 << 10;
 constexpr std::string_view kSegmentSuffix = ".seg";
 constexpr std::string_view kPreparingSuffix = ".seg.prep";
 constexpr std::string_view kIdFile = "ID";
+constexpr auto kSlowDisk = std::chrono::milliseconds(100);  // an append or roll this slow is logged
 constexpr std::string_view kLockFile = "LOCK";
 
 static_assert(kHeaderBytes == 16);
@@ -315,6 +316,7 @@ Status SegmentLog::Append(std::span<const store::LedgerEntry> entries, std::vect
       spdlog::error("vote log: cannot erase a failed append in {}: {}", path, erased.error().ToLogString());
     return written;
   }
+  const auto syncing = std::chrono::steady_clock::now();
   if (::fdatasync(active_.fd) != 0) {
     broken_ = true;
     spdlog::critical("vote log: fdatasync failed on {}: {}; refusing further votes until restart", path,
@@ -322,6 +324,7 @@ Status SegmentLog::Append(std::span<const store::LedgerEntry> entries, std::vect
     locations.clear();
     return std::unexpected(IoError("cannot sync", path));
   }
+  WarnIfSlow(syncing, "an fdatasync");
   for (LogLocation& at : locations) at = LogLocation{active_.index, active_.end + at.offset};
   active_.end += frames;
   dirty_ = 0;
@@ -365,6 +368,7 @@ Status SegmentLog::Roll(uint64_t needed) {
   const std::string preparing = path + ".prep";
   constexpr uint64_t kPage = 4096;
   const uint64_t capacity = std::max(options_.segment_bytes, (kHeaderBytes + needed + kPage - 1) / kPage * kPage);
+  const auto started = std::chrono::steady_clock::now();
   Status prepared = Ok();
   if (next_.valid()) {
     prepared = next_.get();
@@ -387,7 +391,16 @@ Status SegmentLog::Roll(uint64_t needed) {
   active_ = Segment{index, fd.release(), capacity, kHeaderBytes};
   dirty_ = 0;
   Publish();
+  WarnIfSlow(started, fmt::format("moving on to segment {}", index));
   return Ok();
+}
+
+void SegmentLog::WarnIfSlow(std::chrono::steady_clock::time_point started, std::string_view what) const {
+  // Votes wait for this: a disk that stalls shows in the log, not only in the voters' latency.
+  const auto took = std::chrono::steady_clock::now() - started;
+  if (took >= kSlowDisk)
+    spdlog::warn("vote log: {} in {} took {} ms; every vote waited for it", what, dir_,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
 }
 
 void SegmentLog::Publish() {

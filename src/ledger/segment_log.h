@@ -24,6 +24,7 @@
 // whose outcome a crash left unknown: the caller did not acknowledge them, but they may be kept.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -31,6 +32,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -129,6 +131,8 @@ class SegmentLog {
   // Writes zeros over what a failed append left past the end (dirty_) and syncs them; OK when nothing
   // is left. A failed sync marks the log broken.
   Status EraseDirty();
+  // Logs a warning when the disk made votes wait 100 ms or more for `what`.
+  void WarnIfSlow(std::chrono::steady_clock::time_point started, std::string_view what) const;
   void PrepareNextInBackground();
   std::string PathOf(uint32_t index) const;
   void Publish();
