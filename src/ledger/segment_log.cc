@@ -32,6 +32,7 @@ constexpr std::string_view kSegmentSuffix = ".seg";
 constexpr std::string_view kPreparingSuffix = ".seg.prep";
 constexpr std::string_view kIdFile = "ID";
 constexpr auto kSlowDisk = std::chrono::milliseconds(100);  // an append or roll this slow is logged
+constexpr auto kRollRetry = std::chrono::seconds(1);        // after a failed segment preparation
 constexpr std::string_view kLockFile = "LOCK";
 
 static_assert(kHeaderBytes == 16);
@@ -96,7 +97,7 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT6
 // holds more than one chunk of the preparation, so the log's own fdatasync, which may run meanwhile on
 // the same disk, waits behind at most kZeroChunk bytes instead of the whole segment (one fsync of
 // 64 MiB at the end stalled concurrent appends by ~30 ms).
-Status WriteEmptySegment(const std::string& path, uint64_t capacity) {
+Status WriteEmptySegmentOnce(const std::string& path, uint64_t capacity) {
   Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
   if (fd.get() < 0) return std::unexpected(IoError("cannot create", path));
   std::string chunk(kZeroChunk, '\0');
@@ -111,6 +112,14 @@ Status WriteEmptySegment(const std::string& path, uint64_t capacity) {
   }
   if (::fsync(fd.get()) != 0) return std::unexpected(IoError("cannot sync", path));
   return Ok();
+}
+
+// The same, removing what it wrote when it fails: on a full disk a half-written segment would hold on
+// to the very space the next attempt (or the database) needs.
+Status WriteEmptySegment(const std::string& path, uint64_t capacity) {
+  Status written = WriteEmptySegmentOnce(path, capacity);
+  if (!written) ::unlink(path.c_str());
+  return written;
 }
 
 // Segment numbers found in `dir`, in order; stale preparations are removed when `tidy`.
@@ -369,6 +378,9 @@ Status SegmentLog::Roll(uint64_t needed) {
   constexpr uint64_t kPage = 4096;
   const uint64_t capacity = std::max(options_.segment_bytes, (kHeaderBytes + needed + kPage - 1) / kPage * kPage);
   const auto started = std::chrono::steady_clock::now();
+  if (started < retry_roll_at_)  // the last preparation failed moments ago (a full disk): fail fast
+    return std::unexpected(Error::Unavailable("the vote log cannot grow right now",
+                                              fmt::format("preparing {} failed moments ago", preparing)));
   Status prepared = Ok();
   if (next_.valid()) {
     prepared = next_.get();
@@ -376,7 +388,13 @@ Status SegmentLog::Roll(uint64_t needed) {
   } else {
     prepared = WriteEmptySegment(preparing, capacity);
   }
-  if (!prepared) return prepared;
+  if (!prepared) {
+    // Writing a whole segment again on every vote batch would stall every voter on a full disk.
+    retry_roll_at_ = std::chrono::steady_clock::now() + kRollRetry;
+    spdlog::error("vote log: cannot prepare {}: {}; votes are refused until it can", preparing,
+                  prepared.error().ToLogString());
+    return prepared;
+  }
   if (::rename(preparing.c_str(), path.c_str()) != 0) return std::unexpected(IoError("cannot rename", preparing));
   if (auto synced = SyncDirectory(dir_); !synced) {
     broken_ = true;  // whether the new name is durable is unknown

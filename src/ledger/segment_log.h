@@ -148,6 +148,7 @@ class SegmentLog {
   std::string buffer_;              // frames of the batch being appended (reused)
   std::future<Status> next_;        // the next segment being zero-filled in the background
   uint64_t next_capacity_ = 0;
+  std::chrono::steady_clock::time_point retry_roll_at_{};  // no new preparation before this
 
   mutable std::mutex mu_;           // guards the published view below (read by Scan and stats)
   uint32_t published_index_ = 0;

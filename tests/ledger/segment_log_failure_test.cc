@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "ledger/journaled_store.h"
 #include "ledger/log_record.h"
@@ -179,6 +181,41 @@ TEST(SegmentLogFailure, AMissingVoteLogIsNotSilentlyRecreatedEmpty) {
   }
   ADD_FAILURE() << "opened without its vote log; poll now has "
                 << (*store)->LoadChainTails()->size() << " chains (5 acknowledged votes vanished)";
+}
+
+// On a full disk the next segment cannot be prepared: the half-written file is removed (it would hold
+// the space the next attempt needs), later batches fail fast for a moment instead of each writing a
+// whole segment again, and once space is back the log grows and nothing was lost.
+TEST(SegmentLogFailure, AFailedSegmentPreparationFreesItsSpaceAndBacksOff) {
+  TempDir dir;
+  store::ChainTail tail;
+  const auto first = Continue(tail, kPoll, 2, 1);
+  store::ChainTail big_tail = tail;
+  const auto big = Continue(big_tail, kPoll, 40, 50);  // more than a 4 KiB segment: a roll, prepared now
+  auto log = SegmentLog::Open(dir.path(), {.segment_bytes = 4096});
+  ASSERT_TRUE(log.has_value());
+  ASSERT_TRUE((*log)->Append(first).has_value());
+  g_armed = true;
+  g_budget = 6000;  // part of the new segment's zeros, then ENOSPC
+  auto failed = (*log)->Append(big);
+  g_armed = false;
+  ASSERT_FALSE(failed.has_value());
+  for (const auto& item : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_FALSE(item.path().string().ends_with(".prep")) << item.path() << " was left behind";
+  auto at_once = (*log)->Append(big);  // would succeed now, but the log waits a moment first
+  ASSERT_FALSE(at_once.has_value());
+  EXPECT_EQ(at_once.error().code, ErrorCode::kUnavailable);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE((*log)->Append(big).has_value());
+  log->reset();
+  auto reopened = SegmentLog::Open(dir.path(), {.segment_bytes = 4096});
+  ASSERT_TRUE(reopened.has_value());
+  std::vector<store::LedgerEntry> got;
+  ASSERT_TRUE((*reopened)->Scan([&](const store::LedgerEntry& e) {
+    got.push_back(e);
+    return true;
+  }).has_value());
+  EXPECT_EQ(got, Concat(first, big));
 }
 
 TEST(SegmentLogFailure, AnotherDatabasesVoteLogIsRefused) {
