@@ -97,7 +97,8 @@ void PrintSummary(const integrity::AnalysisResult& result) {
                100 * opt.raw_share, 100 * opt.adjusted_share, ci, 100 * eps.epsilon, 100 * eps.bounds[k].low,
                100 * eps.bounds[k].high);
   }
-  fmt::print("winner: raw {}, adjusted {}\n", result.raw_winner, result.adjusted_winner);
+  fmt::print("winner: raw {}, adjusted {}{}\n", result.raw_winner, result.adjusted_winner,
+             result.too_close_to_call ? " — too close to call: the leader's and runner-up's intervals overlap" : "");
   if (result.options.size() >= 2)
     fmt::print("{} could lose its lead to {} only if at least {:.2f}% of the counted votes (about {:.0f}) were "
                "non-organic votes for it; with {:g}% contamination it {}\n",

@@ -187,6 +187,11 @@ void PrintPooledTable(const Tallies& pooled, int votes) {
                Name(kMethods[m]), t.Precision(), t.Recall(), t.F1(), Percent(t.Fpr()), Percent(t.FprShared()),
                t.MedianShareError(), t.MaxShareError(), t.winners, t.polls, t.clean_flags, Coverage(t));
   }
+  for (size_t m = 0; m < kMethods.size(); ++m)
+    if (pooled[m].too_close_calls > 0)
+      fmt::print("{}: {} of {} polls called too close to call (a wrong leader then counts as right only when the "
+                 "true margin lies within the two leaders' intervals)\n",
+                 Name(kMethods[m]), pooled[m].too_close_calls, pooled[m].polls);
 }
 
 // The two tables docs/methodology.md carries: pooled by method, and per scenario the engine in full

@@ -89,6 +89,9 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   for (const OptionResult& o : r.options) counted += std::max(0.0, static_cast<double>(o.raw_votes) - o.excess);
   r.contamination = Contamination(adjusted, config.contamination_epsilon, counted);
   r.raw_flip_epsilon = FlipEpsilon(raw_shares);
+  const size_t w = r.contamination.winner, u = r.contamination.runner_up;
+  r.too_close_to_call = config.bootstrap.replicates > 0 && w != u && w < r.options.size() && u < r.options.size() &&
+                        r.options[w].ci_low <= r.options[u].ci_high;
   return r;
 }
 

@@ -55,6 +55,9 @@ struct AnalysisResult {
   std::vector<Cohort> cohorts;
   std::vector<EvidenceCard> cards;  // one per cohort, same order
   std::string raw_winner, adjusted_winner;
+  // The adjusted winner's and runner-up's intervals overlap: the poll cannot tell who leads (only with
+  // bootstrap intervals; false without them).
+  bool too_close_to_call = false;
   ContaminationReport contamination;  // of the adjusted shares
   double raw_flip_epsilon = 0;        // the same threshold for the raw shares
   uint64_t votes = 0, data_rows = 0, skipped_rows = 0;

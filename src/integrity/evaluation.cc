@@ -50,6 +50,7 @@ Flagging EngineFlagging(const VoteLog& log, const AnalysisResult& result) {
     if (o.ci_low >= 0) f.intervals.push_back({o.ci_low, o.ci_high});
   }
   if (f.intervals.size() != f.adjusted_shares.size()) f.intervals.clear();
+  f.too_close = result.too_close_to_call && !f.intervals.empty();
   return f;
 }
 
@@ -82,10 +83,23 @@ Metrics Evaluate(const VoteLog& log, const Flagging& flagging, const std::vector
     m.options_covered += flagging.intervals[k].low <= true_shares[k] && true_shares[k] <= flagging.intervals[k].high;
     ++m.options_with_interval;
   }
-  if (!true_shares.empty() && flagging.adjusted_shares.size() == true_shares.size())
-    m.winner_recovered = std::max_element(true_shares.begin(), true_shares.end()) - true_shares.begin() ==
-                         std::max_element(flagging.adjusted_shares.begin(), flagging.adjusted_shares.end()) -
-                             flagging.adjusted_shares.begin();
+  if (!true_shares.empty() && flagging.adjusted_shares.size() == true_shares.size()) {
+    const auto& adjusted = flagging.adjusted_shares;
+    const size_t truth = std::max_element(true_shares.begin(), true_shares.end()) - true_shares.begin();
+    const size_t leader = std::max_element(adjusted.begin(), adjusted.end()) - adjusted.begin();
+    m.winner_recovered = truth == leader;
+    if (flagging.too_close && flagging.intervals.size() == adjusted.size() && adjusted.size() >= 2) {
+      size_t second = leader == 0 ? 1 : 0;
+      for (size_t k = 0; k < adjusted.size(); ++k)
+        if (k != leader && adjusted[k] > adjusted[second]) second = k;
+      const auto half = [&](size_t k) { return (flagging.intervals[k].high - flagging.intervals[k].low) / 2; };
+      m.called_too_close = true;
+      // The leader named is still the call; a close call rescues a wrong leader only when the truth was
+      // within the uncertainty the report stated.
+      m.winner_recovered = truth == leader || (truth == second && std::abs(true_shares[leader] - true_shares[second]) <=
+                                                                     half(leader) + half(second));
+    }
+  }
   return m;
 }
 
@@ -123,6 +137,7 @@ void Tally::Add(const Metrics& m, bool clean) {
   share_errors_pt.push_back(m.max_share_error_pt);
   ++polls;
   winners += m.winner_recovered;
+  too_close_calls += m.called_too_close;
   covered += m.options_covered;
   intervals += m.options_with_interval;
   if (clean) clean_flags += m.flagged;

@@ -31,6 +31,7 @@ struct Flagging {
   std::vector<uint8_t> flagged;         // per kept vote
   std::vector<double> adjusted_shares;  // per option
   std::vector<Interval> intervals;      // per option; empty when the method gives none
+  bool too_close = false;               // the method declared the race too close to call
 };
 
 // Keeps the first vote (in time) per key and flags the rest; adjusted shares are those of the kept
@@ -46,7 +47,11 @@ struct Metrics {
   double fpr = 0;
   double fpr_shared = 0;           // organic votes whose address carries >= 11 votes
   double max_share_error_pt = 0;   // max over options of |adjusted - true|, percentage points
+  // The adjusted winner is the true organic winner; or the race was declared too close to call, the
+  // true winner is the runner-up named, and the true margin between the two is within the half-widths
+  // of their two intervals added together (the truth was as close as the report said).
   bool winner_recovered = false;
+  bool called_too_close = false;
   int options_covered = 0;    // options whose true share lies in the interval (0 without intervals)
   int options_with_interval = 0;
 };
@@ -73,6 +78,7 @@ struct Tally {
   uint64_t organic_shared = 0, false_positives_shared = 0;
   std::vector<double> share_errors_pt;
   int polls = 0, winners = 0, covered = 0, intervals = 0;
+  int too_close_calls = 0;   // polls declared too close to call (counted in winners only when right)
   uint64_t clean_flags = 0;  // flags on polls without a coordinated vote
 
   void Add(const Metrics& m, bool clean);

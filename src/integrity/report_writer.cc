@@ -86,11 +86,11 @@ std::string ReportJson(const AnalysisResult& r) {
       "{{\"method\":\"locus-window-option scan with space-time permutation Monte Carlo\",\"votes\":{},"
       "\"data_rows\":{},\"skipped_rows\":{},\"options\":[{}],\"cohorts\":[{}],"
       "\"winner\":{{\"raw\":{},\"adjusted\":{},\"flip_contamination\":{},\"flip_votes\":{},\"runner_up\":{},"
-      "\"raw_flip_contamination\":{}}},\"contamination\":{{\"epsilon\":{},\"winner_holds\":{}}}}}\n",
+      "\"raw_flip_contamination\":{},\"too_close_to_call\":{}}},\"contamination\":{{\"epsilon\":{},\"winner_holds\":{}}}}}\n",
       r.votes, r.data_rows, r.skipped_rows, options, cohorts, JsonString(r.raw_winner), JsonString(r.adjusted_winner),
       Number(eps.flip_epsilon), Number(eps.flip_votes),
       JsonString(eps.runner_up < r.options.size() ? r.options[eps.runner_up].choice : std::string()),
-      Number(r.raw_flip_epsilon), Number(eps.epsilon), eps.winner_holds ? "true" : "false");
+      Number(r.raw_flip_epsilon), r.too_close_to_call ? "true" : "false", Number(eps.epsilon), eps.winner_holds ? "true" : "false");
 }
 
 }  // namespace pantau::integrity

@@ -16,7 +16,7 @@ std::string FlagsCsv(const VoteLog& log, const AnalysisResult& result);
 //               "contamination_low","contamination_high"}],
 //  "cohorts":[{"id","choice","votes","excess","start","end","loci":[...],"network_class","p_value",
 //  "state_apparatus","evidence":[...],"features":{...}}],
-//  "winner":{"raw","adjusted","flip_contamination","flip_votes","runner_up","raw_flip_contamination"},
+//  "winner":{"raw","adjusted","flip_contamination","flip_votes","runner_up","raw_flip_contamination","too_close_to_call"},
 //  "contamination":{"epsilon","winner_holds"},"votes","data_rows","skipped_rows","method"}
 // contamination_low/high bound each organic share for the stated ε; flip_contamination is the smallest
 // ε that could flip the adjusted winner (contamination.h). p_value / ci_low / ci_high are null when
