@@ -31,9 +31,9 @@ constexpr uint64_t kZeroChunk = 256 << 10;
 constexpr std::string_view kSegmentSuffix = ".seg";
 constexpr std::string_view kPreparingSuffix = ".seg.prep";
 constexpr std::string_view kIdFile = "ID";
+constexpr std::string_view kLockFile = "LOCK";
 constexpr auto kSlowDisk = std::chrono::milliseconds(100);  // an append or roll this slow is logged
 constexpr auto kRollRetry = std::chrono::seconds(1);        // after a failed segment preparation
-constexpr std::string_view kLockFile = "LOCK";
 
 static_assert(kHeaderBytes == 16);
 
@@ -75,6 +75,19 @@ std::string SegmentPath(const std::string& dir, uint32_t index) {
   return fmt::format("{}/{:010}{}", dir, index, kSegmentSuffix);
 }
 
+// Reads up to `size` bytes at `offset` into `out`; fewer only where the file ends. Returns how many.
+Result<size_t> PreadUpTo(int fd, char* out, size_t size, uint64_t offset, const std::string& path) {
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::unexpected(IoError("cannot read", path));
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return done;
+}
+
 // Reads the first `max_bytes` of a file, or all of it (a whole segment: tens of MiB, read only at open
 // and by Scan).
 Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT64_MAX) {
@@ -82,14 +95,16 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_bytes = UINT6
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0) return std::unexpected(IoError("cannot open", path));
   std::string bytes(static_cast<size_t>(std::min<uint64_t>(static_cast<uint64_t>(st.st_size), max_bytes)), '\0');
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::pread(fd.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return std::unexpected(IoError("cannot read", path));
-    done += static_cast<size_t>(n);
-  }
+  PANTAU_ASSIGN_OR_RETURN(const size_t read, PreadUpTo(fd.get(), bytes.data(), bytes.size(), 0, path));
+  if (read != bytes.size()) return std::unexpected(IoError("cannot read", path));
   return bytes;
+}
+
+// A segment's bytes (or at least its first kHeaderBytes) must start with the segment header.
+Status CheckHeader(std::string_view bytes, const std::string& path) {
+  if (bytes.size() < kHeaderBytes || bytes.substr(0, kHeaderBytes) != kSegmentMagic)
+    return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
+  return Ok();
 }
 
 // Writes a zero-filled segment of `capacity` bytes with its header to `path` and makes it durable.
@@ -265,12 +280,11 @@ Status SegmentLog::Recover() {
     const std::string path = PathOf(index);
     if (index != segments.back()) {
       PANTAU_ASSIGN_OR_RETURN(std::string header, ReadFile(path, kHeaderBytes));
-      if (header != kSegmentMagic) return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
+      PANTAU_RETURN_IF_ERROR(CheckHeader(header, path));
       continue;
     }
     PANTAU_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
-    if (bytes.size() < kHeaderBytes || std::string_view(bytes).substr(0, kHeaderBytes) != kSegmentMagic)
-      return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
+    PANTAU_RETURN_IF_ERROR(CheckHeader(bytes, path));
     const FramesEnd frames = WalkFrames(bytes, bytes.size(), {});
     // The active segment: anything past the last intact frame is the remains of an append that never
     // returned. Erase it, so the next append starts on zeros.
@@ -307,20 +321,21 @@ Status SegmentLog::Append(std::span<const store::LedgerEntry> entries, std::vect
     AppendFrame(buffer_, entry);
   }
   const uint64_t frames = buffer_.size();
+  // What a failed append left past the end is erased before anything else is written: no stale frame
+  // may follow this batch, or stay behind in a segment sealed by the roll below.
+  PANTAU_RETURN_IF_ERROR(EraseDirty());
   if (active_.end + frames > active_.capacity) {
     if (auto rolled = Roll(frames); !rolled) {
       locations.clear();
       return rolled;
     }
   }
-  // Cover whatever a failed append left past the end, so no stale frame can follow this batch.
-  if (dirty_ > frames) buffer_.resize(dirty_, '\0');
   const std::string path = PathOf(active_.index);
   if (auto written = WriteAll(active_.fd, buffer_, active_.end, path); !written) {
-    dirty_ = std::max<uint64_t>(dirty_, buffer_.size());
+    dirty_ = buffer_.size();  // nothing was dirty before: EraseDirty above
     locations.clear();
     // Erase the remains now, so a crash cannot bring back frames the caller was told failed. When this
-    // fails too, the next Append (or Roll) tries again before writing anything else.
+    // fails too, the next Append tries again before writing anything else.
     if (auto erased = EraseDirty(); !erased)
       spdlog::error("vote log: cannot erase a failed append in {}: {}", path, erased.error().ToLogString());
     return written;
@@ -336,7 +351,6 @@ Status SegmentLog::Append(std::span<const store::LedgerEntry> entries, std::vect
   WarnIfSlow(syncing, "an fdatasync");
   for (LogLocation& at : locations) at = LogLocation{active_.index, active_.end + at.offset};
   active_.end += frames;
-  dirty_ = 0;
   Publish();
   {
     std::lock_guard lock(mu_);
@@ -369,9 +383,6 @@ Status SegmentLog::EraseDirty() {
 }
 
 Status SegmentLog::Roll(uint64_t needed) {
-  // The segment being sealed must end in zeros: a failed append's remains there would be read as damage
-  // in a sealed segment (or as frames) at the next open.
-  PANTAU_RETURN_IF_ERROR(EraseDirty());
   const uint32_t index = active_.index + 1;
   const std::string path = PathOf(index);
   const std::string preparing = path + ".prep";
@@ -407,7 +418,6 @@ Status SegmentLog::Roll(uint64_t needed) {
   }
   ::close(active_.fd);
   active_ = Segment{index, fd.release(), capacity, kHeaderBytes};
-  dirty_ = 0;
   Publish();
   WarnIfSlow(started, fmt::format("moving on to segment {}", index));
   return Ok();
@@ -470,8 +480,7 @@ Result<std::string> SegmentLog::ScanSegments(const std::string& dir, uint32_t la
   for (; index <= last && !stopped; ++index) {
     const std::string path = SegmentPath(dir, index);
     PANTAU_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
-    if (bytes.size() < kHeaderBytes || std::string_view(bytes).substr(0, kHeaderBytes) != kSegmentMagic)
-      return std::unexpected(Damaged(fmt::format("{} is not a vote-log segment", path)));
+    PANTAU_RETURN_IF_ERROR(CheckHeader(bytes, path));
     const uint64_t limit = index == last ? std::min<uint64_t>(last_end, bytes.size()) : bytes.size();
     const FramesEnd frames = WalkFrames(bytes, limit, visit_until_stopped);
     if (frames.torn.empty() || stopped) continue;
@@ -509,14 +518,8 @@ Status SegmentLog::Reader::Fill(LogLocation at, size_t bytes) {
   }
   PANTAU_ASSIGN_OR_RETURN(const int fd, log_.ReadFd(at.segment));
   window_.resize(bytes);
-  size_t done = 0;
-  while (done < bytes) {
-    const ssize_t n = ::pread(fd, window_.data() + done, bytes - done, static_cast<off_t>(at.offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return std::unexpected(IoError("cannot read", log_.PathOf(at.segment)));
-    if (n == 0) break;  // the end of the file: the frame's own length check decides
-    done += static_cast<size_t>(n);
-  }
+  // Short at the end of the file: the frame's own length check decides.
+  PANTAU_ASSIGN_OR_RETURN(const size_t done, PreadUpTo(fd, window_.data(), bytes, at.offset, log_.PathOf(at.segment)));
   window_.resize(done);
   window_at_ = at;
   return Ok();
