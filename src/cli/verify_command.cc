@@ -105,16 +105,12 @@ int VerifyDatabase(const std::string& path) {
     return 2;
   }
   const std::string log_dir = ledger::VoteLogDirOf(path);
-  auto recorded = (*store)->GetSetting(ledger::kVoteLogIdSetting);
-  if (recorded) {
-    auto found = ledger::SegmentLog::ReadId(log_dir);
-    if (!found || *found != *recorded) {
-      fmt::print(stderr, "verify: {}: its votes are in vote log {} at {}, which {}\n", path, *recorded, log_dir,
-                 found ? fmt::format("is now vote log {}", *found) : "is missing");
-      return 1;
-    }
+  auto recorded = ledger::RecordedVoteLog(**store, log_dir);
+  if (!recorded) {
+    fmt::print(stderr, "verify: {}: {} ({})\n", path, recorded.error().message, recorded.error().detail);
+    return recorded.error().code == ErrorCode::kDataLoss ? 1 : 2;
   }
-  if (recorded || std::filesystem::is_directory(log_dir)) return VerifyLog(log_dir, store->get());
+  if (recorded->has_value() || std::filesystem::is_directory(log_dir)) return VerifyLog(log_dir, store->get());
   auto polls = (*store)->ListPolls();
   if (!polls) {
     fmt::print(stderr, "verify: {}: {}\n", path, polls.error().message);

@@ -39,26 +39,32 @@ Result<std::unique_ptr<JournaledStore>> JournaledStore::Open(std::unique_ptr<sto
                                                              const std::string& log_dir, Options options) {
   // A database that has had a vote log must find that very log: its votes are nowhere else. Checked
   // before the log is opened, because opening creates a missing one.
-  auto recorded = database->GetSetting(kVoteLogIdSetting);
-  if (!recorded && recorded.error().code != ErrorCode::kNotFound) return std::unexpected(recorded.error());
-  if (recorded) {
-    auto found = SegmentLog::ReadId(log_dir);
-    if (!found && found.error().code != ErrorCode::kNotFound) return std::unexpected(found.error());
-    if (!found)
-      return std::unexpected(Error::DataLoss(
-          "the database's vote log is missing",
-          fmt::format("the database keeps its votes in vote log {} at {}, which is not there; restore that "
-                      "directory together with the database", *recorded, log_dir)));
-    if (*found != *recorded)
-      return std::unexpected(Error::DataLoss(
-          "the vote log belongs to another database",
-          fmt::format("{} is vote log {}, but the database keeps its votes in vote log {}", log_dir, *found, *recorded)));
-  }
+  PANTAU_ASSIGN_OR_RETURN(const std::optional<std::string> recorded, RecordedVoteLog(*database, log_dir));
   PANTAU_ASSIGN_OR_RETURN(auto log, SegmentLog::Open(log_dir, options.log));
   std::unique_ptr<JournaledStore> store(new JournaledStore(std::move(database), std::move(log)));
   PANTAU_RETURN_IF_ERROR(store->Load());
   if (!recorded) PANTAU_RETURN_IF_ERROR(store->db_->PutSetting(kVoteLogIdSetting, store->log_->id()));
   return store;
+}
+
+Result<std::optional<std::string>> RecordedVoteLog(store::Store& database, const std::string& log_dir) {
+  auto recorded = database.GetSetting(kVoteLogIdSetting);
+  if (!recorded) {
+    if (recorded.error().code != ErrorCode::kNotFound) return std::unexpected(recorded.error());
+    return std::optional<std::string>();
+  }
+  auto found = SegmentLog::ReadId(log_dir);
+  if (!found && found.error().code != ErrorCode::kNotFound) return std::unexpected(found.error());
+  if (!found)
+    return std::unexpected(Error::DataLoss(
+        "the database's vote log is missing",
+        fmt::format("the database keeps its votes in vote log {} at {}, which is not there; restore that "
+                    "directory together with the database", *recorded, log_dir)));
+  if (*found != *recorded)
+    return std::unexpected(Error::DataLoss(
+        "the vote log belongs to another database",
+        fmt::format("{} is vote log {}, but the database keeps its votes in vote log {}", log_dir, *found, *recorded)));
+  return std::optional<std::string>(std::move(*recorded));
 }
 
 Status JournaledStore::Load() {

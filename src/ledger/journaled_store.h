@@ -44,6 +44,11 @@ inline std::string VoteLogDirOf(const std::string& database_path) { return datab
 // The database setting (Store::GetSetting) naming the vote log that holds its votes.
 inline constexpr char kVoteLogIdSetting[] = "vote_log_id";
 
+// The id of the vote log `database` records as holding its votes, checked against the log in
+// `log_dir` (read-only); nullopt when it records none yet. DataLoss when that log is missing or is
+// another one.
+Result<std::optional<std::string>> RecordedVoteLog(store::Store& database, const std::string& log_dir);
+
 class JournaledStore final : public store::Store {
  public:
   struct Options {
