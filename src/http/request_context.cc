@@ -13,11 +13,7 @@ namespace {
 
 constexpr std::size_t kMaxJsonDepth = 32;
 
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20);
-         });
-}
+using internal::IEquals;
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -105,14 +101,13 @@ std::optional<Lang> PreferredLanguage(std::string_view header) {
 RequestContext::RequestContext(const internal::RawRequest& raw, Peer peer,
                                asio::any_io_executor executor)
     : raw_(raw), peer_(peer), executor_(std::move(executor)) {
-  const auto t = raw_.message.target();
-  target_ = std::string_view(t.data(), t.size());
+  target_ = raw_.head.target;
   const std::size_t q = target_.find('?');
   path_ = target_.substr(0, q);
   if (q != std::string_view::npos) query_ = target_.substr(q + 1);
 }
 
-Verb RequestContext::Method() const { return raw_.message.method(); }
+Verb RequestContext::Method() const { return raw_.head.method; }
 
 std::string_view RequestContext::Param(std::string_view name) const {
   for (std::size_t i = 0; i < params_.size(); ++i) {
@@ -141,17 +136,13 @@ std::optional<std::string> RequestContext::Query(std::string_view key) const {
 }
 
 std::optional<std::string_view> RequestContext::Header(std::string_view name) const {
-  const auto& fields = raw_.message.base();
-  auto it = fields.find(boost::beast::string_view(name.data(), name.size()));
-  if (it == fields.end()) return std::nullopt;
-  const auto v = it->value();
-  return std::string_view(v.data(), v.size());
+  return raw_.head.Find(name);
 }
 
 std::optional<std::string_view> RequestContext::Cookie(std::string_view name) const {
-  const auto& fields = raw_.message.base();
-  for (auto [it, end] = fields.equal_range(boost::beast::http::field::cookie); it != end; ++it) {
-    std::string_view rest(it->value().data(), it->value().size());
+  for (const internal::HeaderField& field : raw_.head.fields) {
+    if (!IEquals(field.name, "cookie")) continue;
+    std::string_view rest = field.value;
     while (!rest.empty()) {
       std::string_view pair = Trim(NextToken(rest, ';'));
       std::string_view key = Trim(NextToken(pair, '='));
@@ -175,7 +166,7 @@ std::optional<std::string_view> RequestContext::BearerToken() const {
   return v;
 }
 
-std::string_view RequestContext::Body() const { return raw_.message.body(); }
+std::string_view RequestContext::Body() const { return raw_.body; }
 
 Result<std::string_view> RequestContext::JsonText() const {
   std::string_view type = Trim(Header("Content-Type").value_or(""));
@@ -200,10 +191,10 @@ Result<boost::json::value> RequestContext::JsonBody() const {
 
 std::string_view RequestContext::ClientIp() const {
   if (!peer_.trust_proxy) return peer_.ip;
-  const auto& fields = raw_.message.base();
   std::string_view last;
-  for (auto [it, end] = fields.equal_range("X-Forwarded-For"); it != end; ++it) {
-    std::string_view v(it->value().data(), it->value().size());
+  for (const internal::HeaderField& field : raw_.head.fields) {
+    if (!IEquals(field.name, "x-forwarded-for")) continue;
+    std::string_view v = field.value;
     const std::size_t comma = v.rfind(',');
     std::string_view entry = Trim(comma == std::string_view::npos ? v : v.substr(comma + 1));
     if (!entry.empty()) last = entry;

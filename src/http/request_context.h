@@ -22,7 +22,7 @@
 namespace pantau::http {
 
 namespace internal {
-struct RawRequest;  // wraps the Beast message; see internal/raw_request.h
+struct RawRequest;  // the parsed head and the body; see internal/raw_request.h
 }
 
 // Path parameters captured by the router: names from the route pattern, raw values from the path.

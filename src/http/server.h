@@ -1,8 +1,9 @@
-// Server: HTTP/1.1 over Boost.Beast with one C++20 coroutine per connection. Requests are read head
-// first (so the route's body limit applies before the body arrives), dispatched through the Router,
-// and answered with keep-alive. Every response carries the security headers; every failure becomes
-// an RFC 9457 problem (exceptions from handlers are logged and answered 500; the server never
-// crashes on input). Timeouts, a connection cap and a two-stage graceful stop are built in.
+// Server: HTTP/1.1 on Asio with one C++20 coroutine per connection and the server's own request
+// reader (internal/request_parser.h). Requests are read head first (so the route's body limit
+// applies before the body arrives), dispatched through the Router, and answered with keep-alive.
+// Every response carries the security headers; every failure becomes an RFC 9457 problem
+// (exceptions from handlers are logged and answered 500; the server never crashes on input).
+// Timeouts, a connection cap and a two-stage graceful stop are built in.
 //   Server server(options, router);
 //   PANTAU_ASSIGN_OR_RETURN(uint16_t port, server.Listen("0.0.0.0", 8080));
 //   server.Run();     // blocks; Stop() from any thread (or SIGTERM) makes it return
@@ -52,8 +53,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens (before Run). Port 0 picks a free port; returns the bound port.
-  // Errors: InvalidArgument for a bad address, Unavailable when binding fails.
+  // Binds and listens (before Run). Port 0 picks a free port; returns the bound port. Errors:
+  // InvalidArgument for a bad address, Unavailable when binding fails.
   Result<uint16_t> Listen(std::string_view address, uint16_t port);
 
   // Serves on the calling thread (plus io_threads - 1 helpers) until Stop() completes. Call once.

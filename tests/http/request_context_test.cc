@@ -38,7 +38,7 @@ TEST(RequestContext, ParamsComeFromTheRouterDecoded) {
 
 TEST(RequestContext, HeadersAreCaseInsensitive) {
   FakeRequest req(Verb::get, "/");
-  req.message.set("X-Custom", "v1");
+  req.Set("X-Custom", "v1");
   auto& ctx = req.Context();
   EXPECT_EQ(ctx.Header("x-custom").value_or(""), "v1");
   EXPECT_FALSE(ctx.Header("x-other").has_value());
@@ -46,8 +46,8 @@ TEST(RequestContext, HeadersAreCaseInsensitive) {
 
 TEST(RequestContext, CookiesAcrossHeaders) {
   FakeRequest req(Verb::get, "/");
-  req.message.insert("Cookie", "a=1; pantau_did=dev123");
-  req.message.insert("Cookie", "quoted=\"q v\"");
+  req.Add("Cookie", "a=1; pantau_did=dev123");
+  req.Add("Cookie", "quoted=\"q v\"");
   auto& ctx = req.Context();
   EXPECT_EQ(ctx.Cookie("pantau_did").value_or(""), "dev123");
   EXPECT_EQ(ctx.Cookie("a").value_or(""), "1");
@@ -57,18 +57,18 @@ TEST(RequestContext, CookiesAcrossHeaders) {
 
 TEST(RequestContext, BearerToken) {
   FakeRequest req(Verb::get, "/");
-  req.message.set("Authorization", "bearer  tok.en-1 ");
+  req.Set("Authorization", "bearer  tok.en-1 ");
   EXPECT_EQ(req.Context().BearerToken().value_or(""), "tok.en-1");
-  req.message.set("Authorization", "Basic dXNlcjpwYXNz");
+  req.Set("Authorization", "Basic dXNlcjpwYXNz");
   EXPECT_FALSE(req.Context().BearerToken().has_value());
-  req.message.set("Authorization", "Bearer ");
+  req.Set("Authorization", "Bearer ");
   EXPECT_FALSE(req.Context().BearerToken().has_value());
 }
 
 TEST(RequestContext, JsonBodyParses) {
   FakeRequest req(Verb::post, "/");
-  req.message.set("Content-Type", "application/json; charset=utf-8");
-  req.message.body() = R"({"choice":"A","n":[1,2]})";
+  req.Set("Content-Type", "application/json; charset=utf-8");
+  req.body = R"({"choice":"A","n":[1,2]})";
   auto v = req.Context().JsonBody();
   ASSERT_TRUE(v) << v.error().ToLogString();
   EXPECT_EQ(v->at("choice").as_string(), "A");
@@ -76,9 +76,9 @@ TEST(RequestContext, JsonBodyParses) {
 
 TEST(RequestContext, JsonBodyRequiresJsonContentType) {
   FakeRequest req(Verb::post, "/");
-  req.message.body() = "{}";
+  req.body = "{}";
   for (const char* type : {"", "text/plain", "application/jsonx", "application/x-www-form-urlencoded"}) {
-    if (*type) req.message.set("Content-Type", type);
+    if (*type) req.Set("Content-Type", type);
     auto v = req.Context().JsonBody();
     ASSERT_FALSE(v) << type;
     EXPECT_EQ(v.error().type, "unsupported-media-type");
@@ -88,32 +88,32 @@ TEST(RequestContext, JsonBodyRequiresJsonContentType) {
 
 TEST(RequestContext, MalformedJsonReportsThePosition) {
   FakeRequest req(Verb::post, "/?lang=en");
-  req.message.set("Content-Type", "application/json");
-  req.message.body() = R"({"a":1,})";
+  req.Set("Content-Type", "application/json");
+  req.body = R"({"a":1,})";
   auto v = req.Context().JsonBody();
   ASSERT_FALSE(v);
   EXPECT_EQ(v.error().type, "malformed-json");
   EXPECT_EQ(StatusFor(v.error()), HttpStatus::bad_request);
   EXPECT_NE(v.error().message.find("byte 7"), std::string::npos) << v.error().message;
-  req.message.body() = "";
+  req.body = "";
   EXPECT_FALSE(req.Context().JsonBody());
 }
 
 TEST(RequestContext, JsonBodyRejectsDeepNesting) {
   FakeRequest req(Verb::post, "/");
-  req.message.set("Content-Type", "application/json");
-  req.message.body() = std::string(100, '[') + std::string(100, ']');
+  req.Set("Content-Type", "application/json");
+  req.body = std::string(100, '[') + std::string(100, ']');
   EXPECT_FALSE(req.Context().JsonBody());
 }
 
 TEST(RequestContext, ClientIpIsThePeerUnlessProxyTrusted) {
   FakeRequest direct(Verb::get, "/", "203.0.113.9", false);
-  direct.message.set("X-Forwarded-For", "1.1.1.1");
+  direct.Set("X-Forwarded-For", "1.1.1.1");
   EXPECT_EQ(direct.Context().ClientIp(), "203.0.113.9");
 
   FakeRequest proxied(Verb::get, "/", "127.0.0.1", true);
-  proxied.message.insert("X-Forwarded-For", "6.6.6.6, 10.0.0.1");
-  proxied.message.insert("X-Forwarded-For", "198.51.100.4 , 2001:db8::1 ");
+  proxied.Add("X-Forwarded-For", "6.6.6.6, 10.0.0.1");
+  proxied.Add("X-Forwarded-For", "198.51.100.4 , 2001:db8::1 ");
   EXPECT_EQ(proxied.Context().ClientIp(), "2001:db8::1");
 
   FakeRequest no_header(Verb::get, "/", "127.0.0.1", true);
@@ -123,15 +123,15 @@ TEST(RequestContext, ClientIpIsThePeerUnlessProxyTrusted) {
 TEST(RequestContext, LanguageDefaultsToIndonesian) {
   FakeRequest req(Verb::get, "/");
   EXPECT_EQ(req.Context().Language(), Lang::kId);
-  req.message.set("Accept-Language", "en-US,en;q=0.9,id;q=0.8");
+  req.Set("Accept-Language", "en-US,en;q=0.9,id;q=0.8");
   EXPECT_EQ(req.Context().Language(), Lang::kEn);
-  req.message.set("Accept-Language", "id-ID,id;q=0.9,en;q=0.8");
+  req.Set("Accept-Language", "id-ID,id;q=0.9,en;q=0.8");
   EXPECT_EQ(req.Context().Language(), Lang::kId);
-  req.message.set("Accept-Language", "fr-FR, en;q=0.5");
+  req.Set("Accept-Language", "fr-FR, en;q=0.5");
   EXPECT_EQ(req.Context().Language(), Lang::kEn);
-  req.message.set("Accept-Language", "de, fr");
+  req.Set("Accept-Language", "de, fr");
   EXPECT_EQ(req.Context().Language(), Lang::kId);
-  req.message.set("Accept-Language", "id;q=0.3, en-GB;q=0.7");
+  req.Set("Accept-Language", "id;q=0.3, en-GB;q=0.7");
   EXPECT_EQ(req.Context().Language(), Lang::kEn);
 }
 
@@ -139,7 +139,7 @@ TEST(RequestContext, LangQueryParameterWins) {
   FakeRequest en(Verb::get, "/x?lang=en");
   EXPECT_EQ(en.Context().Language(), Lang::kEn);
   FakeRequest id(Verb::get, "/x?lang=id");
-  id.message.set("Accept-Language", "en");
+  id.Set("Accept-Language", "en");
   EXPECT_EQ(id.Context().Language(), Lang::kId);
 }
 

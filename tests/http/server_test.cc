@@ -67,6 +67,52 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
   EXPECT_EQ(r->status, 413);
 }
 
+TEST_F(ServerTest, ChunkedBodyIsDecodedAndTheConnectionKept) {
+  TestClient client(Start().port());
+  auto r = client.SendRaw(
+      "POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5;ext=1\r\nhello\r\n1a\r\n" + std::string(26, 'z') + "\r\n0\r\nX-Trailer: t\r\n\r\n");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "31");
+  EXPECT_TRUE(r->keep_alive);
+  auto next = client.Get("/api/v1/polls/x");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(client.connects(), 1);
+}
+
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  TestClient client(Start().port());
+  auto first = client.SendRaw(
+      "GET /api/v1/polls/one HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+      "POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n");
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->status, 200);
+  EXPECT_NE(first->body.find("one"), std::string::npos) << first->body;
+  auto second = client.SendRaw("");  // already on its way: just read it
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->body, "3");
+  auto third = client.SendRaw("");
+  ASSERT_TRUE(third) << third.error().message;
+  EXPECT_EQ(third->body, "2");
+  EXPECT_EQ(client.connects(), 1);
+}
+
+TEST_F(ServerTest, AmbiguousFramingIs400ThenClose) {
+  for (const char* wire : {"POST /big HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+                           "POST /big HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 30\r\n\r\nabc",
+                           "POST /big HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+                           "POST /big HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"}) {
+    TestClient client(Start().port());
+    auto r = client.SendRaw(wire);
+    ASSERT_TRUE(r) << wire << ": " << r.error().message;
+    EXPECT_EQ(r->status, 400) << wire;
+    EXPECT_FALSE(r->keep_alive) << wire;
+  }
+}
+
 TEST_F(ServerTest, JsonBodyNeedsJsonContentTypeAndValidJson) {
   TestClient client(Start().port());
   auto wrong_type = client.Post("/api/v1/polls/1/votes", "{}", "text/plain");

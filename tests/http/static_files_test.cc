@@ -76,7 +76,7 @@ TEST_F(StaticFilesTest, IfNoneMatchGives304) {
   ASSERT_TRUE(first);
   const std::string etag(first->FindHeader("ETag").value());
   FakeRequest req(Verb::get, "/app.js");
-  req.message.set("If-None-Match", "\"other\", W/" + etag);
+  req.Set("If-None-Match", "\"other\", W/" + etag);
   auto again = files.Serve("/app.js", req.Context());
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status(), HttpStatus::not_modified);

@@ -1,25 +1,16 @@
-// RawRequest: the parsed Beast message behind a RequestContext. Internal to src/http (and tests that
-// build contexts by hand); keeps Beast's heavy headers out of request_context.h. Header fields and
-// the body live in the connection's RequestArena (tests use the heap through the same types).
+// RawRequest: the parsed request behind a RequestContext — the head (whose fields are views into
+// the connection's buffer) and the body. Internal to src/http (and tests that build contexts by hand).
 #pragma once
 
-#include <string>
+#include <string_view>
 
-#include <boost/beast/http/fields.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
-
-#include "http/internal/request_arena.h"
+#include "http/internal/request_parser.h"
 
 namespace pantau::http::internal {
 
-using RequestFields = boost::beast::http::basic_fields<ArenaAllocator<char>>;
-using RequestBody =
-    boost::beast::http::basic_string_body<char, std::char_traits<char>, ArenaAllocator<char>>;
-using BeastRequest = boost::beast::http::message<true, RequestBody, RequestFields>;
-
 struct RawRequest {
-  const BeastRequest& message;
+  const RequestHead& head;
+  std::string_view body;
 };
 
 }  // namespace pantau::http::internal
