@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include <boost/json/serialize.hpp>
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "json/json_fields.h"
@@ -214,9 +215,11 @@ void AppendVoteAccepted(std::string& out, const store::LedgerEntry& entry) {
   const auto day = floor<days>(entry.vote.time);
   const year_month_day ymd{day};
   const hh_mm_ss hms{entry.vote.time - day};
-  // The time as FormatRfc3339 writes it.
+  // The time as FormatRfc3339 writes it. FMT_COMPILE: the format is parsed at compile time (this
+  // runs once per vote on the committer's thread).
+  out.reserve(out.size() + 200 + 2 * poll.size());
   fmt::format_to(std::back_inserter(out),
-                 R"({{"receipt":{{"poll":"{}","seq":{},"hash":"{}","time":"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z"}},"results_url":"/p/{}/hasil"}})",
+                 FMT_COMPILE(R"({{"receipt":{{"poll":"{}","seq":{},"hash":"{}","time":"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z"}},"results_url":"/p/{}/hasil"}})"),
                  poll, entry.vote.seq, std::string_view(hash.data(), hash.size()), static_cast<int>(ymd.year()),
                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), hms.hours().count(),
                  hms.minutes().count(), hms.seconds().count(), hms.subseconds().count(), poll);

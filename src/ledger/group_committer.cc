@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <set>
 #include <utility>
 
@@ -123,12 +124,13 @@ void GroupCommitter::Run() {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
       if (queue_.empty()) return;  // stopping, and everything queued has been completed
-      const size_t n = std::min(queue_.size(), options_.max_batch);
       batch.clear();
-      batch.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      if (queue_.size() <= options_.max_batch) {
+        batch.swap(queue_);  // the queue keeps the previous batch's capacity: no allocation
+      } else {
+        const auto first = queue_.begin(), last = first + static_cast<std::ptrdiff_t>(options_.max_batch);
+        batch.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+        queue_.erase(first, last);
       }
     }
     CommitBatch(batch);

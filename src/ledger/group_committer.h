@@ -22,7 +22,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -111,7 +110,7 @@ class GroupCommitter {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Pending> queue_;
+  std::vector<Pending> queue_;  // swapped with the writer's batch vector, so both keep capacity
   bool running_ = false;
   bool stopping_ = false;
   std::map<std::string, store::ChainTail> tails_;  // guarded by mu_
