@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <exception>
 #include <iterator>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -34,6 +35,19 @@ std::vector<Vote> TakeVotes(auto& batch) {
   return votes;
 }
 
+// A Callback submission: a CommitWaiter of its own that deletes itself once it has been called.
+class CallbackWaiter final : public CommitWaiter {
+ public:
+  explicit CallbackWaiter(GroupCommitter::Callback done) : done_(std::move(done)) {}
+  void Committed(Result<store::LedgerEntry> entry) override {
+    const std::unique_ptr<CallbackWaiter> self(this);
+    done_(std::move(entry));
+  }
+
+ private:
+  GroupCommitter::Callback done_;
+};
+
 }  // namespace
 
 GroupCommitter::GroupCommitter(store::Store& store, Options options, BatchListener on_durable_batch)
@@ -53,19 +67,15 @@ Status GroupCommitter::Start() {
   return Ok();
 }
 
-void GroupCommitter::Submit(Vote vote, Callback done) { Enqueue(Pending{std::move(vote), std::move(done)}); }
-
-void GroupCommitter::Submit(Vote vote, CommitWaiter& waiter) {
-  Enqueue(Pending{std::move(vote), Callback(), &waiter});
+void GroupCommitter::Submit(Vote vote, Callback done) {
+  Submit(std::move(vote), *new CallbackWaiter(std::move(done)));
 }
 
+void GroupCommitter::Submit(Vote vote, CommitWaiter& waiter) { Enqueue(Pending{std::move(vote), &waiter}); }
+
 void GroupCommitter::Complete(Pending& p, Result<store::LedgerEntry> entry) {
-  if (p.waiter != nullptr) {
-    CommitWaiter* waiter = std::exchange(p.waiter, nullptr);
-    CallQuietly([waiter](Result<store::LedgerEntry> e) { waiter->Committed(std::move(e)); }, std::move(entry));
-  } else {
-    CallQuietly(p.done, std::move(entry));
-  }
+  CommitWaiter* waiter = std::exchange(p.waiter, nullptr);
+  CallQuietly([waiter](Result<store::LedgerEntry> e) { waiter->Committed(std::move(e)); }, std::move(entry));
 }
 
 void GroupCommitter::Enqueue(Pending p) {

@@ -8,7 +8,8 @@
 //   committer.Submit(vote, [](Result<LedgerEntry> r) { ... });   // r: the durable entry, or an error
 //   committer.Stop();                                  // drains what is queued, then joins
 // A hot caller may pass a CommitWaiter embedded in its own state instead of a Callback: the same
-// contract, without a std::function (and its heap allocation) per vote.
+// contract, without a std::function (and its heap allocation) per vote. (A Callback is carried by a
+// CommitWaiter of its own, so the writer has one way to complete a submission.)
 //
 // Callbacks and the batch listener run on the writer thread and must be quick (post elsewhere); they
 // must not call Stop(). An exception escaping one is logged and swallowed so the writer keeps going.
@@ -86,8 +87,7 @@ class GroupCommitter {
  private:
   struct Pending {
     Vote vote;
-    Callback done;                   // exactly one of done / waiter is set
-    CommitWaiter* waiter = nullptr;
+    CommitWaiter* waiter = nullptr;  // completed exactly once (Complete)
   };
   static void Complete(Pending& p, Result<store::LedgerEntry> entry);
   void Enqueue(Pending p);
