@@ -68,26 +68,30 @@ inline std::string CheckAgainstBeast(std::string_view text, bool* accepted = nul
   return "";
 }
 
+// Decodes `wire` as a chunked body fed `piece` bytes at a time (as a connection would, keeping what
+// the decoder did not consume). `used` receives the bytes it consumed.
+inline ChunkedDecoder::Status DecodeInPieces(std::string_view wire, std::size_t piece, std::string& body,
+                                             std::size_t& used, std::size_t limit = 1 << 20) {
+  ChunkedDecoder decoder(limit);
+  used = 0;
+  auto status = ChunkedDecoder::Status::kNeedMore;
+  std::string pending;
+  for (std::size_t at = 0; at < wire.size() && status == ChunkedDecoder::Status::kNeedMore; at += piece) {
+    pending.append(wire.substr(at, piece));
+    std::size_t consumed = 0;
+    status = decoder.Feed(pending, consumed, body);
+    used += consumed;
+    pending.erase(0, consumed);
+  }
+  return status;
+}
+
 // Decodes `wire` as a chunked body whole and one byte at a time; "" when both agree.
 inline std::string CheckChunkedSplits(std::string_view wire, std::size_t limit = 1 << 16) {
-  auto decode = [&](std::size_t piece, std::string& body, std::size_t& used) {
-    ChunkedDecoder decoder(limit);
-    used = 0;
-    auto status = ChunkedDecoder::Status::kNeedMore;
-    std::string pending;
-    for (std::size_t at = 0; at < wire.size() && status == ChunkedDecoder::Status::kNeedMore; at += piece) {
-      pending.append(wire.substr(at, piece));
-      std::size_t consumed = 0;
-      status = decoder.Feed(pending, consumed, body);
-      used += consumed;
-      pending.erase(0, consumed);
-    }
-    return status;
-  };
   std::string whole_body, byte_body;
   std::size_t whole_used = 0, byte_used = 0;
-  const auto whole = decode(wire.size() == 0 ? 1 : wire.size(), whole_body, whole_used);
-  const auto bytewise = decode(1, byte_body, byte_used);
+  const auto whole = DecodeInPieces(wire, std::max<std::size_t>(wire.size(), 1), whole_body, whole_used, limit);
+  const auto bytewise = DecodeInPieces(wire, 1, byte_body, byte_used, limit);
   if (whole != bytewise) return "chunked status depends on how the bytes arrived";
   if (whole == ChunkedDecoder::Status::kDone && (whole_body != byte_body || whole_used != byte_used))
     return "chunked body depends on how the bytes arrived";

@@ -130,21 +130,7 @@ TEST(RequestParser, FindsTheEndOfAHeadArrivingByteByByte) {
   }
 }
 
-ChunkedDecoder::Status DecodeInPieces(std::string_view in, std::size_t piece, std::string& body,
-                                      std::size_t& used, std::size_t limit = 1 << 20) {
-  ChunkedDecoder decoder(limit);
-  used = 0;
-  ChunkedDecoder::Status status = ChunkedDecoder::Status::kNeedMore;
-  std::string pending;
-  for (std::size_t at = 0; at < in.size() && status == ChunkedDecoder::Status::kNeedMore; at += piece) {
-    pending.append(in.substr(at, piece));
-    std::size_t consumed = 0;
-    status = decoder.Feed(pending, consumed, body);
-    used += consumed;
-    pending.erase(0, consumed);
-  }
-  return status;
-}
+using testing::DecodeInPieces;
 
 TEST(ChunkedDecoder, DecodesTheSameWhateverTheArrivalPieces) {
   const std::string wire =

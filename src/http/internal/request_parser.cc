@@ -23,14 +23,14 @@ bool IsToken(std::string_view s) {
          std::all_of(s.begin(), s.end(), [](char c) { return kTokenChars[static_cast<unsigned char>(c)]; });
 }
 
-// A field value may hold visible characters, obs-text, spaces and tabs — no other control
-// character.
-bool IsFieldValue(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c == '\t' || (c >= 0x20 && c != 0x7f);
-  });
+// Control characters other than the tab, which no field value, chunk extension or trailer may hold.
+bool IsControl(char ch) {
+  const auto c = static_cast<unsigned char>(ch);
+  return (c < 0x20 && c != '\t') || c == 0x7f;
 }
+
+// A field value may hold visible characters, obs-text, spaces and tabs.
+bool IsFieldValue(std::string_view s) { return std::none_of(s.begin(), s.end(), IsControl); }
 
 // Request targets are visible ASCII (RFC 9112 §3.2 with RFC 3986 characters; no spaces).
 bool IsTarget(std::string_view s) {
@@ -173,6 +173,8 @@ HeadStatus ParseRequestHead(std::string_view head, RequestHead& out) {
   return InterpretFields(out) ? HeadStatus::kOk : HeadStatus::kBadRequest;
 }
 
+bool ChunkedDecoder::TakeLineChar(char c) { return !IsControl(c) && ++line_ <= kMaxLine; }
+
 ChunkedDecoder::Status ChunkedDecoder::Feed(std::string_view in, std::size_t& consumed, std::string& body) {
   consumed = 0;
   auto bad = [] { return Status::kBadRequest; };
@@ -203,7 +205,7 @@ ChunkedDecoder::Status ChunkedDecoder::Feed(std::string_view in, std::size_t& co
       case State::kSizeExt:
         if (c == '\r') {
           state_ = State::kSizeLf;
-        } else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f || ++line_ > kMaxLine) {
+        } else if (!TakeLineChar(c)) {
           return bad();
         }
         ++consumed;
@@ -242,8 +244,7 @@ ChunkedDecoder::Status ChunkedDecoder::Feed(std::string_view in, std::size_t& co
       case State::kTrailer:
         if (c == '\r') {
           state_ = State::kTrailerLf;
-        } else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f || ++line_ > kMaxLine ||
-                   ++trailer_bytes_ > 2 * kMaxLine) {
+        } else if (!TakeLineChar(c) || ++trailer_bytes_ > 2 * kMaxLine) {
           return bad();
         }
         ++consumed;

@@ -69,6 +69,10 @@ class ChunkedDecoder {
   enum class State { kSize, kSizeExt, kSizeLf, kData, kDataCr, kDataLf, kTrailer, kTrailerLf, kDone };
   static constexpr std::size_t kMaxLine = 4096;  // size line with extensions, or one trailer line
 
+  // Counts one more character of an extension or trailer line: false for a control character or
+  // a line longer than kMaxLine.
+  bool TakeLineChar(char c);
+
   std::size_t limit_;
   State state_ = State::kSize;
   uint64_t chunk_left_ = 0;
