@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks.
-#   scripts/bench.sh ingest [--duration S] [--connections "64 256"] [--threads N] [--warmup S]
+#   scripts/bench.sh ingest [--duration S] [--connections "64 256"] [--threads N] [--warmup S] [--think-ms MS]
 #       Vote ingestion: wrk POSTs votes (bench/load/vote.lua, a fresh device cookie per request) to
 #       `pantau serve --rate-limit 0` and, as a baseline, to nginx answering 204 (bench/load/nginx.conf).
 #       Prints req/s, p50, p99 and non-2xx per target and connection count, the pantau/nginx ratio
@@ -8,7 +8,9 @@
 #       build/bench/ledger/ledger_bench) with the closed-loop ceiling it implies, then checks that the
 #       poll's total equals the 201s wrk received. Also prints each server's CPU time (user + system,
 #       all its threads and worker processes) per answered request: less noisy than req/s when other
-#       work shares the machine.
+#       work shares the machine. Then one paced run per server at the first connection count, each
+#       connection thinking --think-ms (default 2; 0 skips it) between a response and its next request:
+#       latency below saturation, where the CPUs are not shared to the last cycle.
 #   scripts/bench.sh micro [--filter REGEX] [-- extra benchmark flags]
 #       Runs every Google Benchmark program under build/bench/.
 # Both run scripts/deps.sh and scripts/build.sh first unless --no-build is given; PANTAU_BIN overrides
@@ -34,6 +36,7 @@ connections="64 256"
 # either server at these connection counts and leaves the server the most CPU.
 threads=1
 warmup=2
+think_ms=2
 filter=""
 build=1
 extra=()
@@ -43,6 +46,7 @@ while (($#)); do
     --connections) connections="${2:?}"; shift 2 ;;
     --threads) threads="${2:?}"; shift 2 ;;
     --warmup) warmup="${2:?}"; shift 2 ;;
+    --think-ms) think_ms="${2:?}"; shift 2 ;;
     --filter) filter="${2:?}"; shift 2 ;;
     --no-build) build=0; shift ;;
     --) shift; extra=("$@"); break ;;
@@ -54,6 +58,7 @@ duration="${duration%s}"
 warmup="${warmup%s}"
 [[ "$duration" =~ ^[0-9]+$ && "$duration" -gt 0 ]] || die "--duration wants whole seconds"
 [[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup wants whole seconds"
+[[ "$think_ms" =~ ^[0-9]+$ ]] || die "--think-ms wants whole milliseconds"
 [[ "$threads" =~ ^[0-9]+$ && "$threads" -gt 0 ]] || die "--threads wants a positive number"
 for c in $connections; do
   [[ "$c" =~ ^[0-9]+$ && "$c" -ge "$threads" ]] || die "--connections wants numbers >= --threads ($c)"
@@ -180,16 +185,16 @@ total_201=0    # 201s received by wrk from pantau, warm-up included
 in_flight=0    # requests wrk sent to pantau without reading the response (cut off at the end)
 declare -A rps p50 p99 bad errs cpu
 
-# run_wrk TARGET PORT CONNECTIONS SECONDS → sets the globals r_rps r_p50 r_p99 r_bad r_errs r_201 r_sent
-# r_cpu_us (server CPU µs per answered request)
+# run_wrk TARGET PORT CONNECTIONS SECONDS [THINK_MS] → sets the globals r_rps r_p50 r_p99 r_bad r_errs
+# r_201 r_sent r_cpu_us (server CPU µs per answered request)
 run_wrk() {
-  local target="$1" port="$2" conns="$3" secs="$4" out pid ticks_before
+  local target="$1" port="$2" conns="$3" secs="$4" think="${5:-0}" out pid ticks_before
   run=$((run + 1))
   pid="$pantau_pid"
   [ "$target" = nginx ] && pid="$nginx_pid"
   ticks_before="$(cpu_ticks "$pid")"
   out="$(wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s -s bench/load/vote.lua \
-    "http://127.0.0.1:$port" -- "$votes_path" "$run" 2>&1)" || die "wrk against $target failed: $out"
+    "http://127.0.0.1:$port" -- "$votes_path" "$run" "$think" 2>&1)" || die "wrk against $target failed: $out"
   r_rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
   r_p50="$(awk '/^LATENCY_US/ {printf "%.2f", $2 / 1000}' <<<"$out")"
   r_p99="$(awk '/^LATENCY_US/ {printf "%.2f", $3 / 1000}' <<<"$out")"
@@ -251,6 +256,19 @@ for c in $connections; do
     printf '%-6s %14s× %14s %12s %10s\n' "$c" "$ratio" - - -
   fi
 done
+
+if ((think_ms > 0)); then
+  first_c="${connections%% *}"
+  echo
+  echo "paced: $first_c connections, each thinking ${think_ms} ms between a response and its next request"
+  printf '%-8s %6s %11s %9s %9s %12s\n' target conns 'req/s' 'p50 ms' 'p99 ms' 'cpu µs/req'
+  for target in pantau nginx; do
+    port="$pantau_port"
+    [ "$target" = nginx ] && port="$nginx_port"
+    run_wrk "$target" "$port" "$first_c" "$duration" "$think_ms"
+    printf '%-8s %6s %11.0f %9s %9s %12s\n' "$target" "$first_c" "$r_rps" "$r_p50" "$r_p99" "$r_cpu_us"
+  done
+fi
 
 # The disk's sync latency right now (it varies with the host's other I/O): a closed loop of C
 # connections cannot exceed C / latency, whatever the server does.

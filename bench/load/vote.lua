@@ -2,9 +2,12 @@
 -- script argument, each request with its own device cookie so the one-vote-per-device rule never
 -- rejects a benchmark vote. Counts responses by status and prints one machine-readable line.
 --
---   wrk -t1 -c64 -d10s -s bench/load/vote.lua http://127.0.0.1:8080 -- /api/v1/polls/<id>/votes <run>
+--   wrk -t1 -c64 -d10s -s bench/load/vote.lua http://127.0.0.1:8080 -- /api/v1/polls/<id>/votes <run> [think_ms]
 --
 -- <run> (a non-negative integer) keeps the device ids of different runs against one poll distinct.
+-- [think_ms] (whole milliseconds, default 0) makes each connection wait that long after a response
+-- before its next request, so C connections offer at most C / (think + latency) requests a second:
+-- latency below saturation instead of at it.
 -- Device ids are 32 lowercase base32 characters (a-z, 2-7), the shape pantau mints; a malformed
 -- cookie would make the server mint a new id instead of enforcing the rule on ours.
 
@@ -38,9 +41,12 @@ sent = 0
 status_counts = {}
 headers = { ["Content-Type"] = "application/json" }
 
+think_ms = 0
+
 function init(args)
   path = args[1] or "/"
   local run = tonumber(args[2] or "0") or 0
+  think_ms = tonumber(args[3] or "0") or 0
   prefix = "b" .. b32(run, 9) .. b32(tid, 6)  -- 16 characters; + 16 for the counter = 32
 end
 
@@ -49,6 +55,10 @@ function request()
   headers["Cookie"] = "pantau_did=" .. prefix .. b32(sent, 16)
   local choice = sent % 3 + 1
   return wrk.format("POST", path, headers, '{"choice":' .. choice .. '}')
+end
+
+function delay()
+  return think_ms
 end
 
 function response(status, hdrs, body)
