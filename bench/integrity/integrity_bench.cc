@@ -13,6 +13,7 @@
 
 #include "core/random.h"
 #include "integrity/analysis.h"
+#include "integrity/burst_watch.h"
 #include "integrity/live_analysis.h"
 #include "integrity/live_vote_log.h"
 #include "integrity/vote_log_reader.h"
@@ -199,11 +200,13 @@ void BM_LiveAdd(benchmark::State& state) {
   const std::vector<Vote> votes = VotesOf(*log);
   const std::span<const Vote> all(votes);
   double add_s = 0, append_s = 0;
+  uint64_t alarms = 0;
   for (auto _ : state) {
-    integrity::LiveAnalysis live({}, {.min_new_votes = UINT64_MAX});
+    integrity::LiveAnalysis live({}, {.min_new_votes = UINT64_MAX, .watch_bursts = true});
     const double t0 = CpuMs();
     for (size_t at = 0; at < all.size(); at += 100) live.Add(all.subspan(at, std::min<size_t>(100, all.size() - at)));
     const double t1 = CpuMs();
+    alarms = live.burst_alarms();
     integrity::LiveVoteLog grown;
     for (size_t at = 0; at < all.size(); at += 100) grown.Append(all.subspan(at, std::min<size_t>(100, all.size() - at)));
     const double t2 = CpuMs();
@@ -213,6 +216,7 @@ void BM_LiveAdd(benchmark::State& state) {
   const double n = static_cast<double>(state.iterations()) * static_cast<double>(votes.size());
   state.counters["add_ns_per_vote"] = add_s / n * 1e9;
   state.counters["append_ns_per_vote"] = append_s / n * 1e9;
+  state.counters["burst_alarms"] = static_cast<double>(alarms);  // (locus, option, bin) cells that fired
   state.counters["votes"] = static_cast<double>(votes.size());
 }
 BENCHMARK(BM_LiveAdd)->Arg(75000)->Arg(752000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
@@ -262,6 +266,35 @@ void BM_LiveRerun(benchmark::State& state) {
   state.counters["votes"] = static_cast<double>(votes.size());
 }
 BENCHMARK(BM_LiveRerun)->Arg(75000)->Arg(752000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+// How often the burst watch would start an early run on a simulated poll fed in time order, and how
+// many of those moments fall inside a cohort the full analysis reports (a run started then finds
+// something); the rest are the watch's false alarms, each costing one early run.
+void BM_BurstWatchAudit(benchmark::State& state) {
+  const auto log = integrity::ReadVoteLog(PollCsv(static_cast<int>(state.range(0))), Intel());
+  const std::vector<Vote> votes = VotesOf(*log);
+  const integrity::LogIndex index = integrity::BuildLogIndex(*log);
+  std::vector<int64_t> alarm_bins;
+  for (auto _ : state) {
+    integrity::BurstWatch watch;
+    alarm_bins.clear();
+    for (uint32_t v : index.time_order)
+      if (watch.Add(votes[v]) && (alarm_bins.empty() || alarm_bins.back() != log->time_ms[v] / 600'000))
+        alarm_bins.push_back(log->time_ms[v] / 600'000);
+  }
+  const integrity::AnalysisResult r = integrity::Analyze(*log, {}, &index);
+  size_t in_cohort = 0;
+  for (int64_t bin : alarm_bins)
+    for (const integrity::Cohort& c : r.cohorts)
+      if (bin * 600'000 + 600'000 > c.start_ms && bin * 600'000 <= c.end_ms) {
+        ++in_cohort;
+        break;
+      }
+  state.counters["alarm_bins"] = static_cast<double>(alarm_bins.size());
+  state.counters["alarm_bins_in_cohorts"] = static_cast<double>(in_cohort);
+  state.counters["cohorts"] = static_cast<double>(r.cohorts.size());
+}
+BENCHMARK(BM_BurstWatchAudit)->Arg(75000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 
