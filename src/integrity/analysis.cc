@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 
+#include "integrity/live_vote_log.h"
+
 namespace pantau::integrity {
 namespace {
 
@@ -30,7 +32,7 @@ std::vector<uint8_t> FlaggedVotes(const VoteLog& log, const std::vector<Cohort>&
   return flagged;
 }
 
-AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
+AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config, const LogIndex* index) {
   AnalysisResult r;
   r.votes = log.size();
   r.data_rows = log.data_rows;
@@ -40,7 +42,10 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
   };
   const ScanDetector detector(config.scan);
   progress("scan", 0, 1);
-  r.cohorts = detector.Detect(log);
+  // One stable sort by time serves both scan passes and the Monte Carlo replicates.
+  const LogIndex own = index != nullptr ? LogIndex{} : BuildLogIndex(log);
+  if (index == nullptr) index = &own;
+  r.cohorts = detector.Detect(log, index->time_order);
   progress("scan", 1, 1);
   if (config.monte_carlo.replicates > 0 && !r.cohorts.empty()) {
     MonteCarloConfig monte_carlo = config.monte_carlo;
@@ -51,7 +56,7 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config) {
       progress("Monte Carlo", ++done, replicates);
       if (outer) outer();
     };
-    const std::vector<double> p = PermutationPValues(log, detector, r.cohorts, monte_carlo);
+    const std::vector<double> p = PermutationPValues(log, detector, r.cohorts, monte_carlo, index->sorted_time);
     for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].p_value = p[c];
     std::erase_if(r.cohorts, [&](const Cohort& c) { return c.p_value > config.monte_carlo.alpha; });
     for (size_t c = 0; c < r.cohorts.size(); ++c) r.cohorts[c].id = "C" + std::to_string(c + 1);

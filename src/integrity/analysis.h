@@ -63,7 +63,11 @@ struct AnalysisResult {
   uint64_t votes = 0, data_rows = 0, skipped_rows = 0;
 };
 
-AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config = {});
+struct LogIndex;  // live_vote_log.h
+
+// `index`, when given, must be BuildLogIndex(log) (LiveVoteLog keeps it up to date as votes arrive);
+// the stages use it instead of sorting the votes again. The report is the same with or without it.
+AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config = {}, const LogIndex* index = nullptr);
 
 // Shares after removing each cohort's excess from its option (counts floored at zero).
 std::vector<double> AdjustedShares(const VoteLog& log, const std::vector<Cohort>& cohorts);

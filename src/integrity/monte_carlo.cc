@@ -11,20 +11,24 @@
 namespace pantau::integrity {
 
 std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& detector,
-                                       const std::vector<Cohort>& cohorts, const MonteCarloConfig& config) {
+                                       const std::vector<Cohort>& cohorts, const MonteCarloConfig& config,
+                                       std::span<const int64_t> sorted_times) {
   const int replicates = std::max(0, config.replicates);
   std::vector<double> max_scores(replicates, 0.0);
   if (!cohorts.empty() && replicates > 0) {
     const PermutationScanner scanner(detector, log);
     // A replicate deals the poll's sorted times out to the votes in a random order: vote order[i]
     // gets the i-th time. That is a uniform permutation of times over votes, already in time order.
-    // A log in time order (exports are) serves as its own sorted times; others are copied.
+    // Unless the caller keeps them (LogIndex), a log in time order (exports are) serves as its own
+    // sorted times; others are copied and sorted.
     std::vector<int64_t> sorted_copy;
-    std::span<const int64_t> sorted_times = log.time_ms;
-    if (!std::is_sorted(log.time_ms.begin(), log.time_ms.end())) {
-      sorted_copy = log.time_ms;
-      std::sort(sorted_copy.begin(), sorted_copy.end());
-      sorted_times = sorted_copy;
+    if (sorted_times.size() != log.size()) {
+      sorted_times = log.time_ms;
+      if (!std::is_sorted(log.time_ms.begin(), log.time_ms.end())) {
+        sorted_copy = log.time_ms;
+        std::sort(sorted_copy.begin(), sorted_copy.end());
+        sorted_times = sorted_copy;
+      }
     }
     // Each replicate's maximum is only compared with the cohorts' scores, which lets the scanner
     // skip whatever cannot change such a comparison (PermutationScanner::MaxScore).

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "integrity/cohort.h"
@@ -28,7 +29,10 @@ struct MonteCarloConfig {
 };
 
 // One p-value per cohort (same order). Uses up to `threads` threads; the log is only read.
+// `sorted_times`, when given, is log.time_ms in ascending order (LogIndex::sorted_time); otherwise a log
+// not already in time order is copied and sorted here. The p-values are the same either way.
 std::vector<double> PermutationPValues(const VoteLog& log, const ScanDetector& detector,
-                                       const std::vector<Cohort>& cohorts, const MonteCarloConfig& config);
+                                       const std::vector<Cohort>& cohorts, const MonteCarloConfig& config,
+                                       std::span<const int64_t> sorted_times = {});
 
 }  // namespace pantau::integrity

@@ -70,6 +70,14 @@ std::string GroupLabel(const VoteLog& log, LocusLevel level, uint32_t group, uin
   return {};
 }
 
+// The votes by ascending time, ties in vote order.
+std::vector<uint32_t> StableTimeOrder(const VoteLog& log) {
+  std::vector<uint32_t> order(log.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return log.time_ms[a] < log.time_ms[b]; });
+  return order;
+}
+
 // The poll's option mix over the votes that inform baselines (uniform when there are none).
 std::vector<double> OptionMix(const VoteLog& log, const std::vector<uint8_t>* baseline) {
   std::vector<double> mix(log.option_count(), 0.0);
@@ -439,15 +447,14 @@ double ScanDetector::Score(const Cell& cell) const {
 }
 
 std::vector<Cell> ScanDetector::Scan(const VoteLog& log, const std::vector<uint8_t>& baseline,
-                                     std::vector<int32_t>& hit_of_vote) const {
+                                     std::vector<int32_t>& hit_of_vote, std::span<const uint32_t> time_order) const {
   const size_t n = log.size();
   hit_of_vote.assign(n, -1);
   std::vector<Cell> cells;
   if (n == 0 || log.option_count() == 0) return cells;
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return log.time_ms[a] < log.time_ms[b]; });
+  std::vector<uint32_t> sorted_here;
+  if (time_order.size() != n) time_order = sorted_here = StableTimeOrder(log);
+  const std::span<const uint32_t> order = time_order;
   const std::vector<double> global_mix = OptionMix(log, &baseline);
   OptionTimeline timeline;
   timeline.Reset(log.option_count(), log.time_ms[order.front()], log.time_ms[order.back()]);
@@ -634,13 +641,15 @@ double PermutationScanner::MaxScore(std::span<const uint32_t> order, std::span<c
   return max_score;
 }
 
-std::vector<Cohort> ScanDetector::Detect(const VoteLog& log) const {
+std::vector<Cohort> ScanDetector::Detect(const VoteLog& log, std::span<const uint32_t> time_order) const {
+  std::vector<uint32_t> sorted_here;  // both passes share one sort
+  if (time_order.size() != log.size()) time_order = sorted_here = StableTimeOrder(log);
   std::vector<uint8_t> baseline(log.size(), 1);
   std::vector<int32_t> hit_of_vote;
-  std::vector<Cell> cells = Scan(log, baseline, hit_of_vote);
+  std::vector<Cell> cells = Scan(log, baseline, hit_of_vote, time_order);
   if (config_.second_pass && !cells.empty()) {
     for (size_t i = 0; i < log.size(); ++i) baseline[i] = hit_of_vote[i] < 0;
-    cells = Scan(log, baseline, hit_of_vote);
+    cells = Scan(log, baseline, hit_of_vote, time_order);
   }
   // Merge hits for one option whose spans overlap or nearly touch (one wave seen at several loci).
   std::vector<uint32_t> by_start(cells.size());

@@ -60,12 +60,14 @@ class ScanDetector {
   explicit ScanDetector(ScanConfig config) : config_(std::move(config)) {}
 
   // Cohorts ordered by start time, ids "C1".. assigned in that order. Votes belong to at most one
-  // cohort. Thread-compatible; the log is only read.
-  std::vector<Cohort> Detect(const VoteLog& log) const;
+  // cohort. Thread-compatible; the log is only read. `time_order`, when given, lists the votes by
+  // ascending time with ties in vote order (what a stable sort gives, LogIndex in live_vote_log.h);
+  // otherwise each pass sorts them itself. The result is the same either way.
+  std::vector<Cohort> Detect(const VoteLog& log, std::span<const uint32_t> time_order = {}) const;
 
   // The raw hits of one pass, for tests: `baseline` says which votes may inform baselines.
   std::vector<Cell> Scan(const VoteLog& log, const std::vector<uint8_t>& baseline,
-                         std::vector<int32_t>& hit_of_vote) const;
+                         std::vector<int32_t>& hit_of_vote, std::span<const uint32_t> time_order = {}) const;
 
   // One pass without peeling over `time` (a permutation of log.time_ms): the largest Score of any
   // cell. The statistic of a Monte Carlo replicate (monte_carlo.h); a one-off convenience over

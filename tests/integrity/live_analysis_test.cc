@@ -1,60 +1,20 @@
-// LiveAnalysis: votes added one batch at a time give the report a batch analysis of the same log gives,
-// and re-runs follow the thresholds.
+// LiveAnalysis: votes added one batch at a time — in time order or not, in batches of any shape — give
+// the report a batch analysis of the same log gives; re-runs follow the thresholds, and the burst
+// watch starts one early for a live blast, with a provisional report first.
 #include "integrity/live_analysis.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 #include <thread>
 
-#include "integrity/sim_fixture.h"
-#include "integrity/vote_log_reader.h"
-#include "sim/generator.h"
+#include "integrity/live_poll_fixture.h"
 
 namespace pantau::integrity {
 namespace {
 
 using std::chrono::milliseconds;
-
-// A simulated Tomohon poll read as `analyze` reads an export, and the same votes as the ledger holds them.
-struct LivePoll {
-  VoteLog log;
-  std::vector<Vote> votes;
-};
-
-LivePoll SimulatedPoll(int votes, uint64_t seed) {
-  const Fixture& fx = Shared();
-  auto scenario = sim::NamedScenario("tomohon", votes);
-  EXPECT_TRUE(scenario.has_value());
-  auto poll = sim::Generate(*scenario, fx.pools, fx.uas, seed);
-  EXPECT_TRUE(poll.has_value());
-  auto log = ReadVoteLog(sim::VotesCsv(*poll), fx.intel);
-  EXPECT_TRUE(log.has_value());
-  LivePoll out{std::move(*log), {}};
-  const VoteLog& l = out.log;
-  for (size_t i = 0; i < l.size(); ++i) {
-    Vote v;
-    v.seq = i + 1;
-    v.time = FromUnixMillis(l.time_ms[i]);
-    v.choice = l.option[i] + 1;
-    const LocusInfo& locus = l.loci[l.locus[i]];
-    v.locus = {locus.prefix, std::string(l.addresses.Name(l.address[i])), locus.asn, locus.network_class};
-    if (l.ua_family[i] != 0) v.user_agent = UserAgentFamily::FromString(l.ua_families.Name(l.ua_family[i]));
-    // The reader keeps device ids as numbers only: any string per id will do (0 = no device).
-    v.device_id = l.device[i] == 0 ? "" : "device" + std::to_string(l.device[i]);
-    v.share_token = l.tokens.Name(l.token[i]);
-    v.referrer_host = l.referrers.Name(l.referrer[i]);
-    out.votes.push_back(std::move(v));
-  }
-  return out;
-}
-
-AnalysisConfig FastConfig() {
-  AnalysisConfig config;
-  config.monte_carlo.replicates = 19;
-  config.bootstrap.replicates = 50;
-  config.evidence.utc_offset_minutes = 8 * 60;  // WITA
-  return config;
-}
 
 TEST(LiveAnalysis, VotesAddedInBatchesGiveTheBatchReport) {
   const LivePoll poll = SimulatedPoll(6000, 21);
@@ -67,20 +27,49 @@ TEST(LiveAnalysis, VotesAddedInBatchesGiveTheBatchReport) {
   auto report = live.WaitFor(all.size(), milliseconds(120'000));
   ASSERT_NE(report, nullptr);
   ASSERT_EQ(report->votes, all.size());
-  const AnalysisResult& r = report->result;
-  ASSERT_EQ(r.options.size(), batch.options.size());
-  for (size_t k = 0; k < r.options.size(); ++k) {
-    EXPECT_EQ(r.options[k].raw_votes, batch.options[k].raw_votes) << k;
-    EXPECT_DOUBLE_EQ(r.options[k].adjusted_share, batch.options[k].adjusted_share) << k;
+  ExpectSameReport(report->result, batch, /*same_labels=*/false);
+}
+
+// Several batch shapes, in time order and not: the live report equals Analyze on the same votes in the
+// same (arrival) order, computed from scratch.
+TEST(LiveAnalysis, AnyBatchShapeAndOrderGivesTheBatchReport) {
+  const LivePoll poll = SimulatedPoll(6000, 23);
+  struct Shape {
+    std::vector<size_t> sizes;
+    bool disorder;
+    int64_t late_ms;
+  };
+  const std::vector<Shape> shapes{
+      {{1, 1, 1, 2, 3, 5, 8, 13, 2000}, false, 0},   // tiny batches, then big ones
+      {{6000}, true, 0},                             // one batch, shuffled
+      {{250, 1700, 31}, true, 0},                    // uneven batches, each shuffled
+      {{400}, true, 3 * 3'600'000},                  // shuffled, 10 % of votes up to 3 h late
+      {{97}, true, 48 * 3'600'000},                  // shuffled, 10 % of votes up to 2 days late
+  };
+  for (size_t s = 0; s < shapes.size(); ++s) {
+    SCOPED_TRACE(s);
+    const Shape& shape = shapes[s];
+    const std::vector<Vote> votes = shape.disorder ? Disorder(poll.votes, shape.sizes, shape.late_ms, 40 + s) : poll.votes;
+    LiveVoteLog reference;
+    reference.Append(votes);
+    const AnalysisResult batch = Analyze(reference.log(), FastConfig());  // no index: sorts itself
+    if (s == 0) {
+      ASSERT_FALSE(batch.cohorts.empty());
+    }
+    LiveAnalysis live(FastConfig(), {.min_new_votes = 1, .min_growth = 0, .min_interval = milliseconds(0)});
+    for (auto b : Batches(votes, shape.sizes)) live.Add(b);
+    auto report = live.WaitFor(votes.size(), milliseconds(120'000));
+    ASSERT_NE(report, nullptr);
+    ASSERT_EQ(report->votes, votes.size());
+    ExpectSameReport(report->result, batch);
   }
-  ASSERT_EQ(r.cohorts.size(), batch.cohorts.size());
-  for (size_t c = 0; c < r.cohorts.size(); ++c) EXPECT_EQ(r.cohorts[c].votes.size(), batch.cohorts[c].votes.size()) << c;
 }
 
 TEST(LiveAnalysis, RerunsOnlyWhenEnoughNewVotesArrived) {
   const LivePoll poll = SimulatedPoll(3000, 22);
   const std::span<const Vote> all(poll.votes);
-  LiveAnalysis live(FastConfig(), {.min_new_votes = 1000, .min_growth = 0.5, .min_interval = milliseconds(0)});
+  LiveAnalysis live(FastConfig(),
+                    {.min_new_votes = 1000, .min_growth = 0.5, .min_interval = milliseconds(0), .watch_bursts = false});
   live.Add(all.subspan(0, 999));
   std::this_thread::sleep_for(milliseconds(200));
   EXPECT_EQ(live.Latest(), nullptr) << "999 new votes are below min_new_votes";
@@ -96,6 +85,58 @@ TEST(LiveAnalysis, RerunsOnlyWhenEnoughNewVotesArrived) {
   ASSERT_NE(second, nullptr);
   EXPECT_EQ(second->votes, 3000u);
   EXPECT_EQ(live.votes(), 3000u);
+}
+
+// The throttle would wait for 2 % growth and a minute; a live blast starts a run within seconds, which
+// first publishes a provisional report (no Monte Carlo, no bootstrap), then the full one.
+TEST(LiveAnalysis, ABurstStartsARunEarly) {
+  const std::vector<Vote> quiet = QuietVotes(20'000, 2);
+  std::mutex mu;
+  std::vector<std::shared_ptr<const LiveReport>> published;
+  LiveAnalysis live(FastConfig(),
+                    {.min_new_votes = 1'000'000, .min_growth = 0.5, .min_interval = milliseconds(600'000),
+                     .burst_interval = milliseconds(0)},
+                    [&](const std::shared_ptr<const LiveReport>& r) {
+                      std::lock_guard lock(mu);
+                      published.push_back(r);
+                    });
+  live.Add(std::span<const Vote>(quiet).first(19'000));
+  auto first = live.WaitFor(19'000, milliseconds(60'000));  // the first run, on demand
+  ASSERT_NE(first, nullptr);
+  EXPECT_FALSE(first->burst);
+  // More quiet votes: no run.
+  live.Add(std::span<const Vote>(quiet).subspan(19'000));
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(live.Latest()->votes, 19'000u);
+  EXPECT_EQ(live.burst_alarms(), 0u);
+  // A blast: a run starts without waiting for the throttle, and its reports find the blast.
+  const std::vector<Vote> blast = Blast(40, ToUnixMillis(quiet.back().time) + 60'000, 4);
+  live.Add(blast);
+  for (int i = 0; i < 600; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (published.size() >= 3) break;
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(published.size(), 3u) << "no run within 30 s of the blast";
+  EXPECT_EQ(published[0], first);
+  const LiveReport& quick = *published[1];
+  const LiveReport& full = *published[2];
+  EXPECT_GE(live.burst_alarms(), 1u);
+  for (const LiveReport* r : {&quick, &full}) {
+    EXPECT_EQ(r->votes, 20'040u);
+    EXPECT_TRUE(r->burst);
+    ASSERT_FALSE(r->result.cohorts.empty());
+    EXPECT_EQ(r->result.options[r->result.cohorts.front().option].choice, "1");
+  }
+  EXPECT_TRUE(quick.provisional);
+  EXPECT_EQ(quick.result.cohorts.front().p_value, -1) << "no Monte Carlo in a provisional report";
+  EXPECT_EQ(quick.result.options[0].ci_low, -1);
+  EXPECT_FALSE(full.provisional);
+  EXPECT_GT(full.result.cohorts.front().p_value, 0);
+  EXPECT_EQ(live.Latest(), published[2]);
 }
 
 }  // namespace
