@@ -98,7 +98,10 @@ void PrintSummary(const integrity::AnalysisResult& result) {
                100 * eps.bounds[k].high);
   }
   fmt::print("winner: raw {}, adjusted {}{}\n", result.raw_winner, result.adjusted_winner,
-             result.too_close_to_call ? " — too close to call: the leader's and runner-up's intervals overlap" : "");
+             !result.has_margin_interval ? std::string()
+             : fmt::format(", ahead by {:.2f} points (95% CI {:.2f} to {:.2f}){}", 100 * result.margin,
+                           100 * result.margin_ci_low, 100 * result.margin_ci_high,
+                           result.too_close_to_call ? " — too close to call: the margin's interval reaches zero" : ""));
   if (result.options.size() >= 2)
     fmt::print("{} could lose its lead to {} only if at least {:.2f}% of the counted votes (about {:.0f}) were "
                "non-organic votes for it; with {:g}% contamination it {}\n",

@@ -162,16 +162,19 @@ Status EvaluatePoll(const EvalOptions& o, const Inputs& in, const sim::Scenario&
   return Ok();
 }
 
-std::string Coverage(const Tally& t) { return t.Coverage() < 0 ? "-" : fmt::format("{:.0f}%", 100 * t.Coverage()); }
+// Coverage of the true organic shares by the 95 % intervals, and the intervals' mean width.
+std::string Coverage(const Tally& t) {
+  return t.Coverage() < 0 ? "-" : fmt::format("{:.0f}% ({:.2f} pt)", 100 * t.Coverage(), t.MeanIntervalWidth());
+}
 
 void PrintScenarioTable(const std::vector<std::pair<std::string, Tallies>>& rows) {
   fmt::print("\nper scenario (max.err: the worst option's error in the worst seed, points)\n");
-  fmt::print("{:<15} {:<10} {:>7} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>8} {:>8}\n", "scenario", "method", "flagged",
-             "P", "R", "F1", "FPR%", "FPRsh%", "max.err", "winners", "coverage");
+  fmt::print("{:<15} {:<10} {:>7} {:>6} {:>6} {:>6} {:>7} {:>7} {:>7} {:>8} {:>16}\n", "scenario", "method", "flagged",
+             "P", "R", "F1", "FPR%", "FPRsh%", "max.err", "winners", "coverage (width)");
   for (const auto& [name, tallies] : rows)
     for (size_t m = 0; m < kMethods.size(); ++m) {
       const Tally& t = tallies[m];
-      fmt::print("{:<15} {:<10} {:>7} {:>6.3f} {:>6.3f} {:>6.3f} {:>7} {:>7} {:>7.2f} {:>5}/{:<2} {:>8}\n", name,
+      fmt::print("{:<15} {:<10} {:>7} {:>6.3f} {:>6.3f} {:>6.3f} {:>7} {:>7} {:>7.2f} {:>5}/{:<2} {:>16}\n", name,
                  Name(kMethods[m]), t.flagged, t.Precision(), t.Recall(), t.F1(), Percent(t.Fpr()),
                  Percent(t.FprShared()), t.MaxShareError(), t.winners, t.polls, Coverage(t));
     }
@@ -179,11 +182,11 @@ void PrintScenarioTable(const std::vector<std::pair<std::string, Tallies>>& rows
 
 void PrintPooledTable(const Tallies& pooled, int votes) {
   fmt::print("\npooled over {} polls ({} organic votes each, village a tenth)\n", pooled[0].polls, votes);
-  fmt::print("{:<10} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>8} {:>8} {:>11} {:>8}\n", "method", "P", "R", "F1", "FPR%",
-             "FPRsh%", "med.err", "max.err", "winners", "clean.flags", "coverage");
+  fmt::print("{:<10} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>8} {:>8} {:>11} {:>16}\n", "method", "P", "R", "F1", "FPR%",
+             "FPRsh%", "med.err", "max.err", "winners", "clean.flags", "coverage (width)");
   for (size_t m = 0; m < kMethods.size(); ++m) {
     const Tally& t = pooled[m];
-    fmt::print("{:<10} {:>6.3f} {:>6.3f} {:>6.3f} {:>7} {:>7} {:>8.2f} {:>8.2f} {:>5}/{:<2} {:>11} {:>8}\n",
+    fmt::print("{:<10} {:>6.3f} {:>6.3f} {:>6.3f} {:>7} {:>7} {:>8.2f} {:>8.2f} {:>5}/{:<2} {:>11} {:>16}\n",
                Name(kMethods[m]), t.Precision(), t.Recall(), t.F1(), Percent(t.Fpr()), Percent(t.FprShared()),
                t.MedianShareError(), t.MaxShareError(), t.winners, t.polls, t.clean_flags, Coverage(t));
   }
@@ -199,14 +202,14 @@ void PrintPooledTable(const Tallies& pooled, int votes) {
 std::string MarkdownTables(const std::vector<std::pair<std::string, Tallies>>& rows, const Tallies& pooled) {
   std::string md =
       "| method | precision | recall | F1 | organic FPR | FPR on shared addresses | median / max share error (pt) | "
-      "winner right | flags on clean polls | interval coverage |\n|---|---|---|---|---|---|---|---|---|---|\n";
+      "winner right | flags on clean polls | interval coverage (mean width) |\n|---|---|---|---|---|---|---|---|---|---|\n";
   for (size_t m = 0; m < kMethods.size(); ++m) {
     const Tally& t = pooled[m];
     md += fmt::format("| {} | {:.3f} | {:.3f} | {:.3f} | {}% | {}% | {:.2f} / {:.2f} | {}/{} | {} | {} |\n",
                       Name(kMethods[m]), t.Precision(), t.Recall(), t.F1(), Percent(t.Fpr()), Percent(t.FprShared()),
                       t.MedianShareError(), t.MaxShareError(), t.winners, t.polls, t.clean_flags, Coverage(t));
   }
-  md += "\n| scenario | engine P / R / F1 | FPR / FPR shared | max err (pt) | winner | coverage |";
+  md += "\n| scenario | engine P / R / F1 | FPR / FPR shared | max err (pt) | winner | coverage (width) |";
   for (size_t m = 1; m < kMethods.size(); ++m) md += fmt::format(" {} F1 / err / winner |", Name(kMethods[m]));
   md += "\n|---|---|---|---|---|---|";
   for (size_t m = 1; m < kMethods.size(); ++m) md += "---|";

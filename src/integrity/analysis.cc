@@ -67,6 +67,7 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config, const L
   ExtendAlongOwnLinks(log, config.links, trim, config.trigger, r.cohorts);
   ExtendAlongTrigger(log, config.trigger, trim, r.cohorts);
   AppendLinkCohorts(log, config.links, r.cohorts);
+  EstimateOffLinkExcess(log, config.links, r.cohorts);
   r.cards = BuildEvidence(log, r.cohorts, config.evidence);
   const std::vector<double> adjusted = AdjustedShares(log, r.cohorts);
   std::vector<double> raw(log.option_count(), 0.0);
@@ -80,12 +81,6 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config, const L
     r.options.push_back(o);
   }
   for (const Cohort& c : r.cohorts) r.options[c.option].excess += c.excess;
-  if (config.bootstrap.replicates > 0) {
-    progress("bootstrap", 0, 1);
-    const std::vector<Interval> ci = BootstrapIntervals(log, r.cohorts, config.bootstrap);
-    progress("bootstrap", 1, 1);
-    for (size_t k = 0; k < r.options.size(); ++k) r.options[k].ci_low = ci[k].low, r.options[k].ci_high = ci[k].high;
-  }
   std::vector<double> raw_shares;
   for (const auto& o : r.options) raw_shares.push_back(o.raw_share);
   r.raw_winner = Winner(log, raw_shares);
@@ -95,8 +90,20 @@ AnalysisResult Analyze(const VoteLog& log, const AnalysisConfig& config, const L
   r.contamination = Contamination(adjusted, config.contamination_epsilon, counted);
   r.raw_flip_epsilon = FlipEpsilon(raw_shares);
   const size_t w = r.contamination.winner, u = r.contamination.runner_up;
-  r.too_close_to_call = config.bootstrap.replicates > 0 && w != u && w < r.options.size() && u < r.options.size() &&
-                        r.options[w].ci_low <= r.options[u].ci_high;
+  if (w < r.options.size() && u < r.options.size() && w != u) r.margin = adjusted[w] - adjusted[u];
+  if (config.bootstrap.replicates > 0) {
+    progress("bootstrap", 0, 1);
+    const Bootstrap b = BootstrapShares(log, r.cohorts, config.bootstrap, w, w != u ? u : SIZE_MAX);
+    progress("bootstrap", 1, 1);
+    for (size_t k = 0; k < r.options.size(); ++k)
+      r.options[k].ci_low = b.shares[k].low, r.options[k].ci_high = b.shares[k].high;
+    if (b.has_margin) {
+      r.has_margin_interval = true;
+      r.margin_ci_low = b.margin.low, r.margin_ci_high = b.margin.high;
+      // The poll cannot tell who leads when the joint interval of the margin reaches zero.
+      r.too_close_to_call = b.margin.low <= 0;
+    }
+  }
   return r;
 }
 

@@ -55,8 +55,13 @@ struct AnalysisResult {
   std::vector<Cohort> cohorts;
   std::vector<EvidenceCard> cards;  // one per cohort, same order
   std::string raw_winner, adjusted_winner;
-  // The adjusted winner's and runner-up's intervals overlap: the poll cannot tell who leads (only with
-  // bootstrap intervals; false without them).
+  // The adjusted winner's share minus the runner-up's, and its bootstrap interval (the difference
+  // bootstrapped directly, replicate by replicate; only with bootstrap intervals and two options).
+  double margin = 0;
+  bool has_margin_interval = false;
+  double margin_ci_low = 0, margin_ci_high = 0;
+  // The margin's interval reaches zero: the poll cannot tell who leads (only with bootstrap
+  // intervals; false without them).
   bool too_close_to_call = false;
   ContaminationReport contamination;  // of the adjusted shares
   double raw_flip_epsilon = 0;        // the same threshold for the raw shares

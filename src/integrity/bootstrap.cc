@@ -19,17 +19,52 @@ double Binomial(SplitMix64& rng, double n, double p) {
   return k;
 }
 
+// Poisson(mean): counting (Knuth) for small means, the normal approximation (clamped) for large ones.
+double Poisson(SplitMix64& rng, double mean) {
+  if (mean <= 0) return 0;
+  if (mean > 25) return std::max(0.0, std::round(mean + std::sqrt(mean) * rng.Normal()));
+  const double limit = std::exp(-mean);
+  double k = 0, p = rng.Uniform();
+  while (p > limit) p *= rng.Uniform(), k += 1;
+  return k;
+}
+
+// One replicate of a cell's excess, redrawn the way its test estimated it.
+double CellExcess(SplitMix64& rng, const Cell& cell) {
+  if (cell.test == CellTest::kTrigger) {
+    // X = O - B * rate: the followed votes O and the same votes outside the horizon B are counts;
+    // the poll's rhythm (rate = E / B) rests on thousands of votes and is kept. The own link's
+    // cell adds no excess.
+    if (cell.excess <= 0) return 0;
+    const double rate = cell.baseline_votes > 0 ? cell.expected / cell.baseline_votes : 0.0;
+    return std::max(0.0, Poisson(rng, cell.window_votes) - Poisson(rng, cell.baseline_votes) * rate);
+  }
+  const double n = cell.window_votes;
+  const double o = Binomial(rng, n, cell.option_votes / n);
+  const double pi = std::clamp(Binomial(rng, cell.baseline_votes, cell.baseline_share) / cell.baseline_votes, 0.0, 0.999);
+  return std::max(0.0, (o - n * pi) / (1 - pi));
+}
+
+// One replicate of a link campaign's excess off its link (OffLinkExcess): all four counts redrawn.
+double OffLinkReplicate(SplitMix64& rng, const OffLinkExcess& x) {
+  if (!x.estimated) return 0;
+  const double out = Poisson(rng, x.rhythm_out);
+  return Poisson(rng, x.observed) - Poisson(rng, x.outside) * Poisson(rng, x.rhythm_in) / std::max(1.0, out);
+}
+
 }  // namespace
 
-std::vector<Interval> BootstrapIntervals(const VoteLog& log, const std::vector<Cohort>& cohorts,
-                                         const BootstrapConfig& config) {
+Bootstrap BootstrapShares(const VoteLog& log, const std::vector<Cohort>& cohorts, const BootstrapConfig& config,
+                          size_t leader, size_t runner_up) {
   const size_t k_count = log.option_count();
-  std::vector<Interval> out(k_count);
+  Bootstrap out;
+  out.shares.resize(k_count);
   if (config.replicates <= 0 || log.size() == 0) return out;
   std::vector<double> raw(k_count, 0.0);
   for (uint16_t o : log.option) raw[o] += 1;
   const double total = static_cast<double>(log.size());
   std::vector<std::vector<double>> shares(k_count);
+  std::vector<double> margins;
   SplitMix64 rng(config.seed);
   std::vector<double> counts(k_count);
   for (int r = 0; r < config.replicates; ++r) {
@@ -42,27 +77,29 @@ std::vector<Interval> BootstrapIntervals(const VoteLog& log, const std::vector<C
       if (left_p <= 0) left_p = 1e-12;
     }
     for (const Cohort& c : cohorts) {
-      double excess = 0;
-      for (const Cell& cell : c.cells) {
-        const double n = cell.window_votes;
-        const double o = Binomial(rng, n, cell.option_votes / n);
-        const double pi = std::clamp(Binomial(rng, cell.baseline_votes, cell.baseline_share) / cell.baseline_votes, 0.0, 0.999);
-        excess += std::max(0.0, (o - n * pi) / (1 - pi));
-      }
+      double excess = OffLinkReplicate(rng, c.off_link);
+      for (const Cell& cell : c.cells) excess += CellExcess(rng, cell);
       counts[c.option] = std::max(0.0, counts[c.option] - excess);
     }
     double sum = 0;
     for (double x : counts) sum += x;
     for (size_t k = 0; k < k_count; ++k) shares[k].push_back(sum > 0 ? counts[k] / sum : 0);
+    if (leader < k_count && runner_up < k_count) margins.push_back(shares[leader].back() - shares[runner_up].back());
   }
   const double tail = (1 - config.level) / 2;
-  for (size_t k = 0; k < k_count; ++k) {
-    auto& s = shares[k];
+  const auto percentile = [&](std::vector<double>& s) -> Interval {
     std::sort(s.begin(), s.end());
     const auto at = [&](double q) { return s[std::min(s.size() - 1, static_cast<size_t>(q * static_cast<double>(s.size())))]; };
-    out[k] = {at(tail), at(1 - tail)};
-  }
+    return {at(tail), at(1 - tail)};
+  };
+  for (size_t k = 0; k < k_count; ++k) out.shares[k] = percentile(shares[k]);
+  if (!margins.empty()) out.margin = percentile(margins), out.has_margin = true;
   return out;
+}
+
+std::vector<Interval> BootstrapIntervals(const VoteLog& log, const std::vector<Cohort>& cohorts,
+                                         const BootstrapConfig& config) {
+  return BootstrapShares(log, cohorts, config).shares;
 }
 
 }  // namespace pantau::integrity

@@ -50,16 +50,32 @@ struct Cell {
   std::string label;                 // the locus in words: "203.0.113.7", "AS23693 PT. Telekomunikasi Selular"
 };
 
+// A one-sided link's campaign off its link (EstimateOffLinkExcess, cohort_signals.h): the votes for
+// the cohort's option that arrived the way the link's did (its referrer) on no such link, inside the
+// link's active period, against the same votes outside it scaled by the poll's rhythm (the other
+// options' votes in and outside the period). excess = observed - outside * rhythm_in / rhythm_out,
+// not floored at zero: an estimate, with its counting noise propagated by the bootstrap.
+struct OffLinkExcess {
+  bool estimated = false;
+  int64_t start_ms = 0, end_ms = 0;  // the link's active period, [start, end)
+  uint32_t referrer = 0;             // the way its votes arrived (0: none, as from a chat app)
+  double observed = 0;               // such votes for the option inside the period
+  double outside = 0;                // ... and outside it
+  double rhythm_in = 0, rhythm_out = 0;  // the poll's untaken votes for the other options, in and outside
+  double excess = 0;
+};
+
 struct Cohort {
   std::string id;  // "C1", "C2", ... in order of start time
   uint16_t option = 0;
   std::vector<uint32_t> votes;  // indices into the VoteLog, ascending
   std::vector<Cell> cells;      // the hits merged into this cohort
-  double excess = 0;            // sum of the cells' excess: votes above what the null expects
+  double excess = 0;            // sum of the cells' excess (and off_link.excess): votes above what the null expects
   int64_t start_ms = 0, end_ms = 0;
   double max_llr = 0;
   double score = 0;      // max over cells of LLR / the level's threshold (ScanDetector::Score)
   double p_value = -1;   // Monte Carlo p-value; negative when not computed
+  OffLinkExcess off_link;  // one-sided link cohorts only
 };
 
 }  // namespace pantau::integrity

@@ -207,6 +207,47 @@ void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector
 
 namespace {
 
+// The referrer most of the cohort's votes came with (0: none, as from a chat app).
+uint32_t TopReferrer(const VoteLog& log, const Cohort& c);
+
+}  // namespace
+
+void EstimateOffLinkExcess(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts) {
+  if (!config.enabled || !config.off_link || log.size() == 0 || log.option_count() < 2) return;
+  std::vector<uint8_t> taken(log.size(), 0), link_token(log.tokens.size(), 0);
+  for (const Cohort& c : cohorts) {
+    for (uint32_t v : c.votes) taken[v] = 1;
+    for (const Cell& cell : c.cells)
+      if (cell.test == CellTest::kLink && cell.level == LocusLevel::kToken) link_token[cell.group] = 1;
+  }
+  for (Cohort& c : cohorts) {
+    if (c.votes.empty() || c.cells.size() != 1 || c.cells[0].test != CellTest::kLink ||
+        c.cells[0].level != LocusLevel::kToken)
+      continue;
+    std::vector<int64_t> times;
+    for (uint32_t v : c.votes) times.push_back(log.time_ms[v]);
+    std::sort(times.begin(), times.end());
+    const auto at = [&](double q) { return times[static_cast<size_t>(q * static_cast<double>(times.size() - 1))]; };
+    OffLinkExcess x;
+    x.start_ms = at(config.period_quantile);
+    x.end_ms = at(1 - config.period_quantile) + 1;
+    x.referrer = TopReferrer(log, c);
+    for (size_t i = 0; i < log.size(); ++i) {
+      if (taken[i] || link_token[log.token[i]]) continue;
+      const bool in = log.time_ms[i] >= x.start_ms && log.time_ms[i] < x.end_ms;
+      if (log.option[i] != c.option) (in ? x.rhythm_in : x.rhythm_out) += 1;
+      else if (log.referrer[i] == x.referrer) (in ? x.observed : x.outside) += 1;
+    }
+    if (x.rhythm_out < config.min_rhythm_outside) continue;
+    x.excess = x.observed - x.outside * x.rhythm_in / x.rhythm_out;
+    x.estimated = true;
+    c.excess += x.excess;
+    c.off_link = x;
+  }
+}
+
+namespace {
+
 // The cohort's own share link: its most used token, when it carries enough of the cohort and the
 // cohort holds most of the link's votes (a popular organic link is not the cohort's). 0 when none.
 uint32_t OwnToken(const VoteLog& log, const Cohort& c, const std::vector<uint32_t>& token_votes,

@@ -51,6 +51,10 @@ struct LinkConfig {
   // ExtendAlongOwnLinks: a scan cohort's own link's other votes join it when the link stays one-sided.
   bool extend = true;
   double extend_min_share = 0.7;  // O / n of the link's votes outside every cohort
+  // EstimateOffLinkExcess: a token link cohort's campaign members who did not use the link.
+  bool off_link = true;
+  double period_quantile = 0.02;      // the link's active period: this quantile of its votes' times to 1 - it
+  double min_rhythm_outside = 200;    // the poll's other-option votes outside the period needed to estimate it
 };
 
 struct TriggerConfig;
@@ -72,6 +76,20 @@ std::vector<Cohort> FindOneSidedLinks(const VoteLog& log, const std::vector<uint
 // Adds FindOneSidedLinks to `cohorts`, then orders all cohorts by start time and renumbers them
 // "C1", "C2", ... Does nothing when the config is disabled.
 void AppendLinkCohorts(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts);
+
+// Off the link. A campaign that circulates a link does not reach all its people through it: some vote
+// through another link or none, the way the message reached them (no referrer, for a chat app), on
+// networks no one can single out. Each vote is invisible, but together they raise the option's count
+// in the link's active period. For each one-sided token link cohort: its period [t0, t1) (the
+// period_quantile and 1 - period_quantile quantiles of its votes' times) and referrer; O and B the
+// untaken votes for its option with that referrer on no cohort's link inside and outside the period,
+// P_in and P_out the poll's untaken votes for the other options there (the poll's rhythm, which the
+// campaign does not touch). The off-link excess X = O - B P_in / P_out is added to the cohort's
+// excess (not floored at zero: an unbiased estimate, which is what the adjusted result needs) and
+// its counting noise goes into the bootstrap (bootstrap.h); no vote is flagged for it. Not estimated
+// when fewer than min_rhythm_outside other-option votes fall outside the period (the period is most
+// of the poll), nor for referrer links (their votes have no other way to arrive). Runs last.
+void EstimateOffLinkExcess(const VoteLog& log, const LinkConfig& config, std::vector<Cohort>& cohorts);
 
 // Own links. A scan cohort that has its own share link (the token most of its votes came through,
 // which hardly anyone outside the cohort used; TrimConfig gates) was forwarded to members who also

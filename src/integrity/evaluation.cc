@@ -51,6 +51,8 @@ Flagging EngineFlagging(const VoteLog& log, const AnalysisResult& result) {
   }
   if (f.intervals.size() != f.adjusted_shares.size()) f.intervals.clear();
   f.too_close = result.too_close_to_call && !f.intervals.empty();
+  f.has_margin = result.has_margin_interval;
+  f.margin = {result.margin_ci_low, result.margin_ci_high};
   return f;
 }
 
@@ -82,6 +84,7 @@ Metrics Evaluate(const VoteLog& log, const Flagging& flagging, const std::vector
   for (size_t k = 0; k < flagging.intervals.size() && k < true_shares.size(); ++k) {
     m.options_covered += flagging.intervals[k].low <= true_shares[k] && true_shares[k] <= flagging.intervals[k].high;
     ++m.options_with_interval;
+    m.interval_width_pt += 100 * (flagging.intervals[k].high - flagging.intervals[k].low);
   }
   if (!true_shares.empty() && flagging.adjusted_shares.size() == true_shares.size()) {
     const auto& adjusted = flagging.adjusted_shares;
@@ -96,8 +99,10 @@ Metrics Evaluate(const VoteLog& log, const Flagging& flagging, const std::vector
       m.called_too_close = true;
       // The leader named is still the call; a close call rescues a wrong leader only when the truth was
       // within the uncertainty the report stated.
-      m.winner_recovered = truth == leader || (truth == second && std::abs(true_shares[leader] - true_shares[second]) <=
-                                                                     half(leader) + half(second));
+      const double true_margin = true_shares[leader] - true_shares[second];  // negative when the truth is `second`
+      const bool that_close = flagging.has_margin ? flagging.margin.low <= true_margin && true_margin <= flagging.margin.high
+                                                  : -true_margin <= half(leader) + half(second);
+      m.winner_recovered = truth == leader || (truth == second && that_close);
     }
   }
   return m;
@@ -140,6 +145,7 @@ void Tally::Add(const Metrics& m, bool clean) {
   too_close_calls += m.called_too_close;
   covered += m.options_covered;
   intervals += m.options_with_interval;
+  interval_width_pt += m.interval_width_pt;
   if (clean) clean_flags += m.flagged;
 }
 
@@ -162,5 +168,6 @@ double Tally::MaxShareError() const {
   return share_errors_pt.empty() ? 0.0 : *std::max_element(share_errors_pt.begin(), share_errors_pt.end());
 }
 double Tally::Coverage() const { return intervals ? static_cast<double>(covered) / intervals : -1.0; }
+double Tally::MeanIntervalWidth() const { return intervals ? interval_width_pt / intervals : -1.0; }
 
 }  // namespace pantau::integrity

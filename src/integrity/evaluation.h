@@ -32,6 +32,8 @@ struct Flagging {
   std::vector<double> adjusted_shares;  // per option
   std::vector<Interval> intervals;      // per option; empty when the method gives none
   bool too_close = false;               // the method declared the race too close to call
+  bool has_margin = false;              // the method gave an interval for the leader's margin ...
+  Interval margin;                      // ... over the runner-up (leader's share minus runner-up's)
 };
 
 // Keeps the first vote (in time) per key and flags the rest; adjusted shares are those of the kept
@@ -48,12 +50,14 @@ struct Metrics {
   double fpr_shared = 0;           // organic votes whose address carries >= 11 votes
   double max_share_error_pt = 0;   // max over options of |adjusted - true|, percentage points
   // The adjusted winner is the true organic winner; or the race was declared too close to call, the
-  // true winner is the runner-up named, and the true margin between the two is within the half-widths
-  // of their two intervals added together (the truth was as close as the report said).
+  // true winner is the runner-up named, and the true margin between the two lies inside the margin's
+  // interval (the truth was as close as the report said). Without a margin interval, inside the
+  // half-widths of the two shares' intervals added together.
   bool winner_recovered = false;
   bool called_too_close = false;
   int options_covered = 0;    // options whose true share lies in the interval (0 without intervals)
   int options_with_interval = 0;
+  double interval_width_pt = 0;  // the options' interval widths added up, percentage points
 };
 
 // `coordinated[i]`: kept vote i is not organic (state, partisan or bot).
@@ -78,6 +82,7 @@ struct Tally {
   uint64_t organic_shared = 0, false_positives_shared = 0;
   std::vector<double> share_errors_pt;
   int polls = 0, winners = 0, covered = 0, intervals = 0;
+  double interval_width_pt = 0;  // summed over the intervals
   int too_close_calls = 0;   // polls declared too close to call (counted in winners only when right)
   uint64_t clean_flags = 0;  // flags on polls without a coordinated vote
 
@@ -90,6 +95,7 @@ struct Tally {
   double MedianShareError() const;
   double MaxShareError() const;
   double Coverage() const;  // -1 without intervals
+  double MeanIntervalWidth() const;  // percentage points; -1 without intervals
 };
 
 }  // namespace pantau::integrity

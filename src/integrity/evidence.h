@@ -56,6 +56,7 @@ struct EvidenceCard {
   uint64_t own_link_votes = 0;     // votes that joined through the cohort's own link (ExtendAlongOwnLinks)
   uint64_t trigger_votes = 0;      // votes that joined on the response after the trigger (ExtendAlongTrigger)
   double trigger_delay_minutes = 0;  // the fitted mean delay of that response (0: not followed)
+  double off_link_excess = 0;        // a link campaign's estimated members off its link (Cohort::off_link)
   double top_ua_share = 0;
   std::string top_ua;
   std::vector<std::string> found_at;  // "address 203.0.113.7 (30 min window, LLR 41.2)"

@@ -54,7 +54,7 @@ std::string Card(const EvidenceCard& card, const Cohort& c) {
       "\"distinct_loci\":{},\"network_class\":{},\"p_value\":{},\"state_apparatus\":{},\"max_llr\":{},"
       "\"features\":{{\"option_share\":{},\"baseline_share\":{},\"office_hours_share\":{},\"government_share\":{},"
       "\"top_token_share\":{},\"top_referrer\":{},\"top_referrer_share\":{},\"repeat_device_rate\":{},"
-      "\"cleared_cookie_rate\":{},\"own_link_votes\":{},\"trigger_votes\":{},\"trigger_delay_minutes\":{},\"top_ua_family\":{},\"top_ua_share\":{}}},\"found_at\":[{}],\"evidence\":[{}]}}",
+      "\"cleared_cookie_rate\":{},\"own_link_votes\":{},\"trigger_votes\":{},\"trigger_delay_minutes\":{},\"off_link_excess\":{},\"top_ua_family\":{},\"top_ua_share\":{}}},\"found_at\":[{}],\"evidence\":[{}]}}",
       JsonString(card.cohort_id), JsonString(card.choice), card.votes, Number(card.excess),
       JsonString(FormatRfc3339(FromUnixMillis(card.start_ms))), JsonString(FormatRfc3339(FromUnixMillis(card.end_ms))),
       loci, card.distinct_loci, JsonString(kNetworkClassNames.Name(card.network_class)),
@@ -63,7 +63,7 @@ std::string Card(const EvidenceCard& card, const Cohort& c) {
       Number(card.baseline_share), Number(card.office_hours_share), Number(card.government_share),
       Number(card.top_token_share), JsonString(card.top_referrer), Number(card.top_referrer_share),
       Number(card.repeat_device_rate), Number(card.cleared_cookie_rate), card.own_link_votes, card.trigger_votes,
-      Number(card.trigger_delay_minutes), JsonString(card.top_ua), Number(card.top_ua_share), found, evidence);
+      Number(card.trigger_delay_minutes), Number(card.off_link_excess), JsonString(card.top_ua), Number(card.top_ua_share), found, evidence);
 }
 
 }  // namespace
@@ -86,11 +86,13 @@ std::string ReportJson(const AnalysisResult& r) {
       "{{\"method\":\"locus-window-option scan with space-time permutation Monte Carlo\",\"votes\":{},"
       "\"data_rows\":{},\"skipped_rows\":{},\"options\":[{}],\"cohorts\":[{}],"
       "\"winner\":{{\"raw\":{},\"adjusted\":{},\"flip_contamination\":{},\"flip_votes\":{},\"runner_up\":{},"
-      "\"raw_flip_contamination\":{},\"too_close_to_call\":{}}},\"contamination\":{{\"epsilon\":{},\"winner_holds\":{}}}}}\n",
+      "\"raw_flip_contamination\":{},\"margin\":{},\"margin_ci_low\":{},\"margin_ci_high\":{},\"too_close_to_call\":{}}},"
+      "\"contamination\":{{\"epsilon\":{},\"winner_holds\":{}}}}}\n",
       r.votes, r.data_rows, r.skipped_rows, options, cohorts, JsonString(r.raw_winner), JsonString(r.adjusted_winner),
       Number(eps.flip_epsilon), Number(eps.flip_votes),
       JsonString(eps.runner_up < r.options.size() ? r.options[eps.runner_up].choice : std::string()),
-      Number(r.raw_flip_epsilon), r.too_close_to_call ? "true" : "false", Number(eps.epsilon), eps.winner_holds ? "true" : "false");
+      Number(r.raw_flip_epsilon), Number(r.margin), r.has_margin_interval ? Number(r.margin_ci_low) : std::string("null"),
+      r.has_margin_interval ? Number(r.margin_ci_high) : std::string("null"), r.too_close_to_call ? "true" : "false", Number(eps.epsilon), eps.winner_holds ? "true" : "false");
 }
 
 }  // namespace pantau::integrity

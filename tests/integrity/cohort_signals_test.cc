@@ -91,6 +91,67 @@ TEST(OneSidedLinks, AnalyzeReportsTheLinkAsACohort) {
   EXPECT_TRUE(r.cards[0].lines[1].starts_with("Through this link 95% of votes went to B")) << r.cards[0].lines[1];
 }
 
+// The same campaign, 60 of whose members voted for B without its link (no token, like the link's
+// votes no referrer) inside its two days, on blocks of their own.
+std::string WithOffLinkMembers(std::string text) {
+  for (int i = 0; i < 60; ++i)
+    AppendCsvRecord(text, {std::to_string(kStart + 5000 + i * 2800), "B", fmt::format("10.2.{}.{}", i % 30, 1 + i), ""});
+  return text;
+}
+
+TEST(OffLinkExcess, CountsTheCampaignsMembersOffItsLinkAgainstThePollsRhythm) {
+  AnalysisConfig config;
+  config.monte_carlo.replicates = 0;
+  config.bootstrap.replicates = 400;
+  const auto b_of = [](const VoteLog& log, const AnalysisResult& r) -> const OptionResult& {
+    return r.options[log.option_labels[0] == "B" ? 0 : 1];
+  };
+  // Without members off the link the estimate is about zero: the background's B votes follow the
+  // other option's rhythm in and outside the link's two days.
+  const VoteLog plain = Read(WithCampaign(Background()));
+  const AnalysisResult p = Analyze(plain, config);
+  ASSERT_EQ(p.cohorts.size(), 1u);
+  ASSERT_TRUE(p.cohorts[0].off_link.estimated);
+  EXPECT_NEAR(p.cohorts[0].off_link.excess, 0, 15);
+  EXPECT_LE(p.cohorts[0].off_link.start_ms, (kStart + 3600 + 4 * 1440) * 1000);  // the link's two days
+  EXPECT_GT(p.cohorts[0].off_link.end_ms, (kStart + 3600 + 114 * 1440) * 1000);
+
+  // With them it finds about 60 more, subtracts them, and flags none of them.
+  const VoteLog log = Read(WithOffLinkMembers(WithCampaign(Background())));
+  const AnalysisResult r = Analyze(log, config);
+  ASSERT_EQ(r.cohorts.size(), 1u);
+  const Cohort& c = r.cohorts[0];
+  ASSERT_TRUE(c.off_link.estimated);
+  EXPECT_NEAR(c.off_link.excess, 60, 15);
+  EXPECT_NEAR(c.excess, c.cells[0].excess + c.off_link.excess, 1e-9);
+  EXPECT_EQ(c.votes.size(), 114u);
+  EXPECT_NEAR(b_of(log, r).excess, 108 + 60, 20);
+  // Its counting noise widens B's interval, which still holds the estimate.
+  config.links.off_link = false;
+  const AnalysisResult without = Analyze(log, config);
+  EXPECT_FALSE(without.cohorts[0].off_link.estimated);
+  EXPECT_GT(b_of(log, without).adjusted_share, b_of(log, r).adjusted_share + 0.01);
+  const OptionResult& b = b_of(log, r);
+  EXPECT_LE(b.ci_low, b.adjusted_share);
+  EXPECT_GE(b.ci_high, b.adjusted_share);
+  EXPECT_GT(b.ci_high - b.ci_low, 1.2 * (b_of(log, without).ci_high - b_of(log, without).ci_low));
+  // The evidence card says so.
+  bool said = false;
+  for (const std::string& line : r.cards[0].lines) said = said || line.find("without the link") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(OffLinkExcess, NotEstimatedWhenTheLinkSpansThePoll) {
+  const VoteLog log = Read(WithCampaign(Background()));
+  std::vector<Cohort> cohorts = FindOneSidedLinks(log, std::vector<uint8_t>(log.size(), 0), LinkConfig{});
+  ASSERT_EQ(cohorts.size(), 1u);
+  LinkConfig config;
+  config.min_rhythm_outside = 1e9;  // no period leaves that much of the poll outside
+  EstimateOffLinkExcess(log, config, cohorts);
+  EXPECT_FALSE(cohorts[0].off_link.estimated);
+  EXPECT_EQ(cohorts[0].excess, cohorts[0].cells[0].excess);
+}
+
 // A cohort of 40 votes from one burst hit: 20 on its own link in a tight burst, 20 others spread out
 // (10 of them inside the burst); the poll's time curve expects `honest` of them.
 std::vector<Cohort> BurstCohort(const VoteLog& log, double honest, double excess) {

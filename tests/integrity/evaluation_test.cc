@@ -38,5 +38,26 @@ TEST(EvaluationWinner, ATooCloseCallIsRightOnlyWhenTheTruthIsThatClose) {
   EXPECT_FALSE(Score({0.4386, 0.4395, 0.122}, wide, false, {0.4391, 0.4382, 0.1227}).winner_recovered);
 }
 
+TEST(EvaluationWinner, WithAMarginIntervalTheTruthMustLieInsideIt) {
+  const std::vector<Interval> wide{{0.42, 0.46}, {0.41, 0.45}, {0.10, 0.14}};
+  const auto score = [&](Interval margin, std::vector<double> truth) {
+    VoteLog empty;
+    Flagging f;
+    f.adjusted_shares = {0.4395, 0.4386, 0.122};
+    f.intervals = wide;
+    f.too_close = true;
+    f.has_margin = true;
+    f.margin = margin;
+    return Evaluate(empty, f, {}, truth);
+  };
+  // True margin (leader minus runner-up) -0.5 points: inside [-1, 1.2], forgiven.
+  EXPECT_TRUE(score({-0.010, 0.012}, {0.437, 0.442, 0.121}).winner_recovered);
+  // The same truth outside a narrower joint interval [-0.3, 0.5] is a wrong call, although the two
+  // shares' half-widths (2 + 2 points) would have covered it.
+  EXPECT_FALSE(score({-0.003, 0.005}, {0.437, 0.442, 0.121}).winner_recovered);
+  // A right leader stays right.
+  EXPECT_TRUE(score({-0.003, 0.005}, {0.45, 0.43, 0.12}).winner_recovered);
+}
+
 }  // namespace
 }  // namespace pantau::integrity

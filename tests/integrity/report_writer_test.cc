@@ -49,7 +49,8 @@ TEST(ReportWriter, ReportJsonCarriesTheDesignFields) {
                           "\"ci_low\":null", "\"cohorts\":[{\"id\":\"C1\",\"choice\":\"B\",\"votes\":50,",
                           "\"start\":\"2024-11-19T07:00:00.000Z\"", "\"loci\":[{\"prefix\":\"203.0.113.0/24\"",
                           "\"p_value\":null", "\"office_hours_share\":1,", "\"top_token_share\":1,",
-                          "\"winner\":{\"raw\":\"B\",\"adjusted\":", "\"skipped_rows\":1"})
+                          "\"winner\":{\"raw\":\"B\",\"adjusted\":", "\"margin_ci_low\":null", "\"margin_ci_high\":null",
+                          "\"off_link_excess\":0", "\"skipped_rows\":1"})
     EXPECT_NE(json.find(key), std::string::npos) << key << "\n" << json.substr(0, 600);
 }
 
