@@ -176,13 +176,13 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
           card.trigger_votes - trigger_other));
     if (const OffLinkExcess& x = c.off_link; x.estimated) {
       card.off_link_excess = x.excess;
-      const double expected = x.rhythm_out > 0 ? x.outside * x.rhythm_in / x.rhythm_out : 0.0;
+      const double off_link_expected = x.rhythm_out > 0 ? x.outside * x.rhythm_in / x.rhythm_out : 0.0;
       l.push_back(fmt::format(
           "In the link's active {:.0f} hours, votes for {} that arrived the same way ({}) without the link numbered {:.0f} "
           "against {:.0f} expected from the rest of the poll: about {:.0f} {} members who voted without the link. "
           "They are counted in the excess (with their uncertainty in the interval) but no vote is flagged for them.",
           static_cast<double>(x.end_ms - x.start_ms) / 3'600'000, card.choice,
-          x.referrer == 0 ? std::string("no referrer") : std::string(log.referrers.Name(x.referrer)), x.observed, expected,
+          x.referrer == 0 ? std::string("no referrer") : std::string(log.referrers.Name(x.referrer)), x.observed, off_link_expected,
           std::abs(x.excess), x.excess >= 0 ? "more votes than usual, as from" : "fewer votes than usual: no sign of"));
     }
     if (trigger_other > 0)
@@ -190,7 +190,7 @@ std::vector<EvidenceCard> BuildEvidence(const VoteLog& log, const std::vector<Co
                               "members who got the message and chose otherwise. They are flagged but not subtracted "
                               "from anyone.",
                               trigger_other));
-  cards.push_back(std::move(card));
+    cards.push_back(std::move(card));
   }
   return cards;
 }
