@@ -36,29 +36,41 @@ end
 -- check the request; the defaults make that call harmless.
 path = "/"
 tid = 0
-prefix = "b" .. b32(0, 15)
 sent = 0
 status_counts = {}
-headers = { ["Content-Type"] = "application/json" }
-
 think_ms = 0
+
+-- The request is built from pieces made once, so that wrk's single thread spends its time on the
+-- network rather than in Lua: with wrk.format and a digit-by-digit cookie per request it topped out
+-- near 80k requests/s against nginx on this machine (nginx itself answers ~125k), which hid how much
+-- faster the baseline is.
+local head = ""    -- request line and headers up to the device id's counter digits
+local tails = {}   -- [choice]: the end of the headers and the body
+local high = ""    -- the counter's digits above the lowest two (they change every 1024 requests)
+local low = {}     -- [n]: the counter's lowest two digits
+for n = 0, 1023 do low[n] = b32(n, 2) end
 
 function init(args)
   path = args[1] or "/"
   local run = tonumber(args[2] or "0") or 0
   think_ms = tonumber(args[3] or "0") or 0
-  prefix = "b" .. b32(run, 9) .. b32(tid, 6)  -- 16 characters; + 16 for the counter = 32
+  local prefix = "b" .. b32(run, 9) .. b32(tid, 6)  -- 16 characters; + 16 for the counter = 32
+  head = "POST " .. path .. " HTTP/1.1\r\nHost: " .. wrk.host .. ":" .. wrk.port ..
+         "\r\nContent-Type: application/json\r\nContent-Length: 12\r\nCookie: pantau_did=" .. prefix
+  for choice = 1, 3 do tails[choice] = '\r\n\r\n{"choice":' .. choice .. '}' end
+  -- wrk looks for delay() after init(), per thread: defining it only when asked keeps the saturated
+  -- runs free of its per-request timer.
+  if think_ms > 0 then
+    function delay() return think_ms end
+  end
 end
 
 function request()
-  sent = sent + 1
-  headers["Cookie"] = "pantau_did=" .. prefix .. b32(sent, 16)
-  local choice = sent % 3 + 1
-  return wrk.format("POST", path, headers, '{"choice":' .. choice .. '}')
-end
-
-function delay()
-  return think_ms
+  local n = sent
+  sent = n + 1
+  local digits = n % 1024
+  if digits == 0 then high = b32((n - digits) / 1024, 14) end
+  return head .. high .. low[digits] .. tails[n % 3 + 1]
 end
 
 function response(status, hdrs, body)
