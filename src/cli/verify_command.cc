@@ -99,7 +99,7 @@ int VerifyLog(const std::string& dir, store::Store* database) {
 // the database its polls; without one (a database from before the log), the database's own votes —
 // unless the database records a vote log (then its votes are missing).
 int VerifyDatabase(const std::string& path) {
-  auto store = store::SqliteStore::Open(path);
+  auto store = store::SqliteStore::OpenReadOnly(path);
   if (!store) {
     fmt::print(stderr, "verify: cannot open {}: {}\n", path, store.error().message);
     return 2;

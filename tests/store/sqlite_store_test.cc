@@ -121,5 +121,67 @@ TEST(SqliteStore, TwoStoresOnOneFileSeeEachOthersCommits) {
   EXPECT_EQ((*b)->LoadChainTails()->at("p1").hash, tail.hash);
 }
 
+// The bytes of a file, or "" when it does not exist.
+std::string Bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(SqliteStore, OpenReadOnlyReadsEverythingAndChangesNoByte) {
+  TempDir dir;
+  const std::string path = dir.File("evidence.db");
+  store::ChainTail tail;
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store.has_value()) << store.error().ToLogString();
+    ASSERT_TRUE((*store)->CreatePoll(MakePoll("p1"), MakeSecrets()).has_value());
+    ASSERT_TRUE((*store)->AppendVotes(Continue(tail, PollId{"p1"}, 3)).has_value());
+    ASSERT_TRUE((*store)->PutSetting("k", "v").has_value());
+  }
+  const std::string db_before = Bytes(path), wal_before = Bytes(path + "-wal");
+  auto ro = SqliteStore::OpenReadOnly(path);
+  ASSERT_TRUE(ro.has_value()) << ro.error().ToLogString();
+  EXPECT_EQ((*ro)->GetPoll(PollId{"p1"})->title, MakePoll("p1").title);
+  EXPECT_EQ(TotalVotes(**ro, PollId{"p1"}), 3u);
+  EXPECT_EQ((*ro)->LoadChainTails()->at("p1"), tail);
+  EXPECT_EQ(*(*ro)->GetSetting("k"), "v");
+
+  // Every write is refused, and nothing reached the file.
+  store::ChainTail more = tail;
+  const auto refused = {(*ro)->AppendVotes(Continue(more, PollId{"p1"}, 1)),
+                        (*ro)->CreatePoll(MakePoll("p2"), MakeSecrets()),
+                        (*ro)->UpdatePoll(*(*ro)->GetPoll(PollId{"p1"})),
+                        (*ro)->AddPanelTokens(PollId{"p1"}, {"abc"}), (*ro)->PutSetting("k", "w")};
+  for (const Status& s : refused) {
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error().code, ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(s.error().type, "read-only");
+  }
+  ro->reset();
+  EXPECT_EQ(Bytes(path), db_before);
+  EXPECT_EQ(Bytes(path + "-wal"), wal_before);
+}
+
+TEST(SqliteStore, OpenReadOnlyCreatesNothingAndRefusesOtherSchemas) {
+  TempDir dir;
+  const std::string missing = dir.File("missing.db");
+  auto none = SqliteStore::OpenReadOnly(missing);
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(missing));
+
+  const std::string path = dir.File("old.db");
+  ASSERT_TRUE(SqliteStore::Open(path).has_value());
+  RawExec(path, "PRAGMA user_version = 1");  // as if written before the later migrations
+  auto old = SqliteStore::OpenReadOnly(path);
+  ASSERT_FALSE(old.has_value());
+  EXPECT_EQ(old.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(RawQuery(path, "PRAGMA user_version"), "1");  // not migrated
+  RawExec(path, "PRAGMA user_version = 99");
+  auto future = SqliteStore::OpenReadOnly(path);
+  ASSERT_FALSE(future.has_value());
+  EXPECT_EQ(future.error().type, "schema-too-new");
+}
+
 }  // namespace
 }  // namespace pantau::testing_support

@@ -79,12 +79,30 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(writer), std::move(readers)));
 }
 
+Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenReadOnly(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return std::unexpected(Error::NotFound(fmt::format("there is no database file at {}", path)));
+  auto readers = std::make_unique<internal::ReaderPool>(path, kMaxIdleReaders, Connection::Role::kReadOnly);
+  {
+    PANTAU_ASSIGN_OR_RETURN(auto reader, readers->Acquire());
+    PANTAU_RETURN_IF_ERROR(internal::RequireCurrentSchema(*reader));
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(nullptr, std::move(readers)));
+}
+
+Status SqliteStore::RequireWritable() const {
+  if (writer_) return Ok();
+  return std::unexpected(Error::FailedPrecondition("the database is open read-only", "read-only"));
+}
+
 SqliteStore::SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<internal::ReaderPool> readers)
     : writer_(std::move(writer)), readers_(std::move(readers)) {}
 
 SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::CreatePoll(const Poll& poll, const PollSecrets& secrets) {
+  PANTAU_RETURN_IF_ERROR(RequireWritable());
   std::lock_guard lock(write_mu_);
   PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*writer_, Transaction::Kind::kWrite));
   PANTAU_ASSIGN_OR_RETURN(bool exists, internal::PollExists(*writer_, poll.id));
@@ -163,6 +181,7 @@ Result<std::vector<Poll>> SqliteStore::ListPolls() {
 }
 
 Status SqliteStore::UpdatePoll(const Poll& poll) {
+  PANTAU_RETURN_IF_ERROR(RequireWritable());
   std::lock_guard lock(write_mu_);
   PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*writer_, Transaction::Kind::kWrite));
   PANTAU_RETURN_IF_ERROR(internal::RequirePoll(*writer_, poll.id));
@@ -190,6 +209,7 @@ Status SqliteStore::UpdatePoll(const Poll& poll) {
 }
 
 Status SqliteStore::AddPanelTokens(const PollId& poll, const std::vector<std::string>& token_hashes) {
+  PANTAU_RETURN_IF_ERROR(RequireWritable());
   for (const auto& h : token_hashes)
     if (h.empty()) return std::unexpected(Error::InvalidArgument("a panel token hash is empty"));
   std::lock_guard lock(write_mu_);
@@ -231,6 +251,7 @@ Result<std::string> SqliteStore::GetSetting(const std::string& key) {
 }
 
 Status SqliteStore::PutSetting(const std::string& key, const std::string& value) {
+  PANTAU_RETURN_IF_ERROR(RequireWritable());
   if (key.empty()) return std::unexpected(Error::InvalidArgument("a setting needs a key"));
   std::lock_guard lock(write_mu_);
   PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*writer_, Transaction::Kind::kWrite));

@@ -28,6 +28,11 @@ class SqliteStore final : public Store {
   // it is not an SQLite database, FailedPrecondition when its schema is newer than this program or its
   // file system cannot do WAL.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // Opens an existing database for reading only (`pantau verify` on evidence, or beside a running
+  // server): the file is opened read-only and never migrated, so its bytes stay as they are. Every
+  // write answers FailedPrecondition ("read-only"). NotFound when the file does not exist;
+  // FailedPrecondition when its schema is not the current one.
+  static Result<std::unique_ptr<SqliteStore>> OpenReadOnly(const std::string& path);
   ~SqliteStore() override;
 
   Status CreatePoll(const Poll& poll, const PollSecrets& secrets) override;
@@ -52,9 +57,10 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(std::unique_ptr<internal::Connection> writer, std::unique_ptr<internal::ReaderPool> readers);
+  Status RequireWritable() const;  // FailedPrecondition for a store opened read-only
 
   std::mutex write_mu_;  // serialises every write transaction on writer_
-  std::unique_ptr<internal::Connection> writer_;
+  std::unique_ptr<internal::Connection> writer_;  // null when opened read-only
   // Read connections, each lent to one thread at a time.
   std::unique_ptr<internal::ReaderPool> readers_;
 };

@@ -46,6 +46,7 @@ Status VisitEntries(internal::Statement& stmt, const std::function<bool(const Le
 }  // namespace
 
 Status SqliteStore::AppendVotes(const std::vector<LedgerEntry>& batch) {
+  PANTAU_RETURN_IF_ERROR(RequireWritable());
   if (batch.empty()) return Ok();
   std::lock_guard lock(write_mu_);
   PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*writer_, Transaction::Kind::kWrite));

@@ -107,7 +107,7 @@ void Statement::Reset() {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Role role) {
   // NOMUTEX: SqliteStore guarantees one thread per connection at a time.
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int flags = (role == Role::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
   if (role == Role::kWriter) flags |= SQLITE_OPEN_CREATE;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -122,7 +122,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Ro
   // synchronous=FULL: in WAL mode every COMMIT fsyncs the WAL before returning, so a successful
   // write survives power loss, not only a process crash (NORMAL would lose the last commits).
   PANTAU_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF;"));
-  if (role == Role::kReader) PANTAU_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON;"));
+  if (role != Role::kWriter) PANTAU_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON;"));
   return conn;
 }
 

@@ -87,10 +87,12 @@ class StatementLease {
 
 class Connection {
  public:
-  enum class Role { kWriter, kReader };
+  // kReadOnly opens the file with SQLITE_OPEN_READONLY (SqliteStore::OpenReadOnly): nothing, not even
+  // a migration or a checkpoint, may change it.
+  enum class Role { kWriter, kReader, kReadOnly };
 
   // Opens (creating the file when `role` is kWriter) and applies the per-connection pragmas:
-  // synchronous=FULL, foreign_keys=ON, busy_timeout, and query_only for readers. WAL mode is a property
+  // synchronous=FULL, foreign_keys=ON, busy_timeout, and query_only for the reading roles. WAL mode is a property
   // of the file, set by SqliteStore::Open through the writer.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, Role role);
   ~Connection();

@@ -93,16 +93,31 @@ CREATE TABLE settings (
 
 constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
 
+Status RequireKnownSchema(int64_t current) {
+  if (current > static_cast<int64_t>(kMigrations.size()))
+    return std::unexpected(Error::FailedPrecondition(
+        "the database was written by a newer version of pantau", "schema-too-new"));
+  return Ok();
+}
+
 }  // namespace
 
 std::span<const std::string_view> SqliteMigrations() { return kMigrations; }
 
+Status RequireCurrentSchema(Connection& reader) {
+  PANTAU_ASSIGN_OR_RETURN(const int64_t current, reader.QueryInt("PRAGMA user_version"));
+  PANTAU_RETURN_IF_ERROR(RequireKnownSchema(current));
+  if (current < static_cast<int64_t>(kMigrations.size()))
+    return std::unexpected(Error::FailedPrecondition(
+        "the database was written by an older version of pantau and cannot be upgraded while opened read-only",
+        fmt::format("schema version {} of {}; `pantau serve` upgrades it", current, kMigrations.size())));
+  return Ok();
+}
+
 Status RunMigrations(Connection& writer) {
   PANTAU_ASSIGN_OR_RETURN(const int64_t current, writer.QueryInt("PRAGMA user_version"));
+  PANTAU_RETURN_IF_ERROR(RequireKnownSchema(current));
   const auto known = static_cast<int64_t>(kMigrations.size());
-  if (current > known)
-    return std::unexpected(Error::FailedPrecondition(
-        "the database was written by a newer version of pantau", "schema-too-new"));
   for (int64_t version = current + 1; version <= known; ++version) {
     PANTAU_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(writer, Transaction::Kind::kWrite));
     PANTAU_RETURN_IF_ERROR(writer.Exec(kMigrations[static_cast<size_t>(version - 1)]));

@@ -16,5 +16,8 @@ std::span<const std::string_view> SqliteMigrations();
 
 // FailedPrecondition when the file's user_version is newer than this program knows.
 Status RunMigrations(Connection& writer);
+// For a file opened read-only, which cannot be migrated: FailedPrecondition unless its schema is
+// exactly the one this program writes.
+Status RequireCurrentSchema(Connection& reader);
 
 }  // namespace pantau::store::internal

@@ -11,7 +11,7 @@ Result<ReaderPool::Lease> ReaderPool::Acquire() {
       return Lease(this, std::move(conn));
     }
   }
-  PANTAU_ASSIGN_OR_RETURN(auto conn, Connection::Open(path_, Connection::Role::kReader));
+  PANTAU_ASSIGN_OR_RETURN(auto conn, Connection::Open(path_, role_));
   return Lease(this, std::move(conn));
 }
 

@@ -34,8 +34,10 @@ class ReaderPool {
     std::unique_ptr<Connection> conn_;
   };
 
-  // Keeps up to `max_idle` connections open between uses; opens more on demand.
-  ReaderPool(std::string path, size_t max_idle) : path_(std::move(path)), max_idle_(max_idle) {}
+  // Keeps up to `max_idle` connections open between uses; opens more on demand, as `role` (kReader, or
+  // kReadOnly for a file that must not change).
+  ReaderPool(std::string path, size_t max_idle, Connection::Role role = Connection::Role::kReader)
+      : path_(std::move(path)), max_idle_(max_idle), role_(role) {}
 
   // An idle connection, or a newly opened one (errors from opening are returned).
   Result<Lease> Acquire();
@@ -45,6 +47,7 @@ class ReaderPool {
 
   const std::string path_;
   const size_t max_idle_;
+  const Connection::Role role_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
 };
