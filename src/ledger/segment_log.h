@@ -47,10 +47,16 @@ struct LogLocation {
   bool operator==(const LogLocation&) const = default;
 };
 
+class PreparationPace;  // segment_log.cc
+
 class SegmentLog {
  public:
   struct Options {
     uint64_t segment_bytes = 64ull << 20;  // a single batch larger than this gets a segment of its size
+    // The next segment is zero-filled in the background, paced to be ready in half the time the active
+    // one will still take to fill at its rate so far, but never slower than this (a roll that finds it
+    // unfinished lifts the pace).
+    double prepare_min_bytes_per_second = 16 << 20;
   };
   struct Stats {
     uint64_t appends = 0;   // successful Append calls since Open
@@ -146,7 +152,9 @@ class SegmentLog {
   uint64_t dirty_ = 0;              // bytes past active_.end a failed append may have written
   bool broken_ = false;             // an fdatasync failed: refuse appends until restart
   std::string buffer_;              // frames of the batch being appended (reused)
+  std::chrono::steady_clock::time_point active_since_;  // when active_ became the active segment
   std::future<Status> next_;        // the next segment being zero-filled in the background
+  std::shared_ptr<PreparationPace> next_pace_;  // and its pace
   uint64_t next_capacity_ = 0;
   std::chrono::steady_clock::time_point retry_roll_at_{};  // no new preparation before this
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "ledger/chain.h"
 #include "ledger/log_record.h"
@@ -143,6 +144,48 @@ TEST(SegmentLog, RollsIntoNewSegmentsIncludingOversizedBatches) {
   }
   EXPECT_EQ(ScanLog(*OpenLog(dir.path(), 4096)), all);
   EXPECT_FALSE(std::filesystem::exists(Segment(dir.path(), 1) + ".prep"));
+}
+
+// The next segment is prepared at a pace set by how fast the active one fills: a roll that finds it
+// unfinished hurries it, and closing the log cancels it without leaving half a segment. (Each segment
+// here waits 1 s before its first append, so its half fills in ~1 s and the next one is paced to take
+// ~0.5 s, while the appends that follow take milliseconds.)
+TEST(SegmentLog, APacedPreparationIsHurriedByARollAndCancelledByClosing) {
+  TempDir dir;
+  constexpr uint64_t kSegment = 1 << 20;
+  const SegmentLog::Options slow{.segment_bytes = kSegment, .prepare_min_bytes_per_second = 64 << 10};
+  store::ChainTail tail;
+  std::vector<store::LedgerEntry> all;
+  {
+    auto log = SegmentLog::Open(dir.path(), slow);
+    ASSERT_TRUE(log.has_value()) << log.error().ToLogString();
+    // Past half of segment 1 (the preparation of segment 2 starts), on into segment 2 (the roll
+    // hurries it) and past its half (the preparation of segment 3 starts, to be cancelled below).
+    uint64_t bytes = 0, segment_2_from = 0;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    while ((*log)->stats().segments < 2 || bytes - segment_2_from < kSegment * 3 / 4) {
+      auto entries = Continue(tail, kPoll, 16, static_cast<int>(all.size()));
+      for (const auto& e : entries) {
+        std::string frame;
+        AppendFrame(frame, e);
+        bytes += frame.size();
+      }
+      const uint32_t before = (*log)->stats().segments;
+      ASSERT_TRUE((*log)->Append(entries).has_value());
+      if (before == 1 && (*log)->stats().segments == 2) {
+        segment_2_from = bytes;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+      all.insert(all.end(), entries.begin(), entries.end());
+    }
+    EXPECT_EQ(ScanLog(**log), all);
+  }
+  EXPECT_FALSE(std::filesystem::exists(Segment(dir.path(), 3) + ".prep"));
+  EXPECT_FALSE(std::filesystem::exists(Segment(dir.path(), 3)));
+  auto reopened = SegmentLog::Open(dir.path(), slow);
+  ASSERT_TRUE(reopened.has_value()) << reopened.error().ToLogString();
+  EXPECT_EQ(ScanLog(**reopened), all);
+  EXPECT_EQ((*reopened)->stats().segments, 2u);
 }
 
 TEST(SegmentLog, ReadersReadTheLocationsAppendAndScanReport) {
